@@ -1,0 +1,105 @@
+"""API bases: viewsets read through ``restrict`` and write through the model's services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .access import actor_context, restrict
+from .errors import Forbidden
+from .registry import ModelSpec
+
+
+class NationCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: Any) -> None:
+        from convoy.nations.models import Nation
+
+        kwargs.setdefault("queryset", Nation.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    """Validates input; the viewset hands ``validated_data`` to the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for f in self.fields.values():
+            target = getattr(f, "child_relation", f)
+            qs = getattr(target, "queryset", None)
+            if isinstance(qs, QuerySet) and not f.read_only:
+                target.queryset = restrict(qs, user, "view")
+
+
+class SpecViewSet(viewsets.ModelViewSet):
+    """CRUD for one registry entry. Reads: ``restrict(user, "view")``; writes: services."""
+
+    spec: ModelSpec
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        spec = self.spec
+        qs = restrict(spec.model._default_manager.all(), self.request.user, "view")
+        if spec.select_related:
+            qs = qs.select_related(*spec.select_related)
+        if spec.prefetch:
+            qs = qs.prefetch_related(*spec.prefetch)
+        return qs.order_by(*(spec.ordering or ["pk"]))
+
+    @property
+    def search_fields(self) -> list[str]:  # type: ignore[override]
+        return self.spec.search_fields
+
+    @property
+    def ordering_fields(self) -> list[str]:  # type: ignore[override]
+        return self.spec.sortable
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        if self.spec.create is None:
+            raise Forbidden("not allowed")
+        data = dict(serializer.validated_data)
+        if "owner" in data and data["owner"] is None:
+            data.pop("owner")
+        serializer.instance = self.spec.create(actor=self.request.user, data=data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        assert self.spec.update is not None
+        serializer.instance = self.spec.update(
+            actor=self.request.user, obj=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        assert self.spec.delete is not None
+        self.spec.delete(actor=self.request.user, obj=instance)
+
+    def run_action(self, request: Request, name: str, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        button = next(b for b in self.spec.actions if b.name == name)
+        body = request.data if isinstance(request.data, dict) else {}
+        quantity = body.get("quantity")
+        if button.needs_quantity:
+            s = QuantitySerializer(data=body)
+            s.is_valid(raise_exception=True)
+            quantity = s.validated_data["quantity"]
+        obj = button.run(
+            actor=request.user, obj=obj, quantity=quantity, reason=str(body.get("reason", ""))
+        )
+        return Response(self.get_serializer(obj).data)
+
+
+class QuantitySerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def owner_default_note(user: Any) -> str:
+    return actor_context(user).nation_code

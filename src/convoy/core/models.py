@@ -1,0 +1,107 @@
+"""Base models: owned and releasable records, the audit trail, exchange rates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    """Every editable record: creation and change times (UTC) and a version for concurrency."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class OwnedModel(TimestampedModel):
+    """A record owned by a nation and released to other nations and coalitions."""
+
+    access_policy = "owned"
+
+    owner = models.ForeignKey(
+        "nations.Nation",
+        verbose_name=_("owner nation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    released_to = models.ManyToManyField(
+        "nations.Nation",
+        verbose_name=_("released to nations"),
+        blank=True,
+        related_name="+",
+    )
+    released_to_coalitions = models.ManyToManyField(
+        "nations.Coalition",
+        verbose_name=_("released to coalitions"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One write, appended in the transaction of the write. Never updated or deleted."""
+
+    occurred_at = models.DateTimeField(_("time (UTC)"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(_("actor"), max_length=150, blank=True)
+    nation_code = models.CharField(_("nation"), max_length=8, blank=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    access_policy = "audit"
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code."))
+
+
+class ExchangeRate(models.Model):
+    """How many EUR one unit of ``currency`` was worth on ``date`` (reference rate)."""
+
+    access_policy = "reference"
+
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    date = models.DateField(_("date"))
+    eur_per_unit = models.DecimalField(
+        _("EUR per unit"),
+        max_digits=18,
+        decimal_places=8,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+    )
+
+    class Meta:
+        ordering = ["currency", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="uniq_rate_per_day")
+        ]
+        verbose_name = _("exchange rate")
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.eur_per_unit} EUR ({self.date})"

@@ -1,0 +1,275 @@
+"""Generic pages built from the registry: list (search, filter, sort, paginate, CSV export),
+detail (with history and lifecycle buttons), add, edit, delete, and lifecycle actions.
+Every read starts from ``restrict``; every write calls the model's service."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .access import can_add, restrict
+from .errors import DomainError, apply_to_form
+from .models import AuditEvent
+from .registry import REGISTRY, ModelSpec, resolve
+
+PAGE_SIZE = 25
+
+
+def search_q(spec: ModelSpec, text: str) -> Q:
+    q = Q()
+    for term in text.split():
+        term_q = Q()
+        for f in spec.search_fields:
+            term_q |= Q(**{f"{f}__icontains": term})
+        q &= term_q
+    return q
+
+
+def list_queryset(spec: ModelSpec, request: HttpRequest) -> tuple[QuerySet[Any], Any]:
+    qs = restrict(spec.model._default_manager.all(), request.user, "view")
+    if spec.select_related:
+        qs = qs.select_related(*spec.select_related)
+    if spec.prefetch:
+        qs = qs.prefetch_related(*spec.prefetch)
+    text = request.GET.get("q", "").strip()
+    if text:
+        qs = qs.filter(search_q(spec, text))
+    filterset = spec.filterset(request.GET or None, queryset=qs, request=request)
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") in spec.sortable:
+        qs = qs.order_by(sort, "pk")
+    elif spec.ordering:
+        qs = qs.order_by(*spec.ordering)
+    return qs, filterset
+
+
+class SpecView(LoginRequiredMixin, View):
+    spec: ModelSpec = cast(ModelSpec, None)  # set by as_view(spec=...)
+
+    def get_object(self, pk: Any, action: str = "view") -> Any:
+        qs = restrict(self.spec.model._default_manager.all(), self.request.user, action)
+        if self.spec.select_related:
+            qs = qs.select_related(*self.spec.select_related)
+        return get_object_or_404(qs, pk=pk)
+
+    def ctx(self, **extra: Any) -> dict[str, Any]:
+        return {"spec": self.spec, **extra}
+
+
+class ListView(SpecView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs, filterset = list_queryset(self.spec, request)
+        paginator = Paginator(qs, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        rows = [
+            (obj, [resolve(obj, accessor) for accessor, _label in self.spec.columns])
+            for obj in page.object_list
+        ]
+        context = self.ctx(
+            page=page,
+            rows=rows,
+            filterset=filterset,
+            q=request.GET.get("q", ""),
+            sort=request.GET.get("sort", ""),
+            querystring=params.urlencode(),
+            can_add=self.spec.create is not None and can_add(request.user, self.spec.model),
+        )
+        template = "core/_table.html" if request.headers.get("HX-Request") else "core/list.html"
+        return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class ExportView(SpecView):
+    """CSV of the filtered list, through the same choke point (streams any size)."""
+
+    def get(self, request: HttpRequest) -> StreamingHttpResponse:
+        qs, _f = list_queryset(self.spec, request)
+        writer = csv.writer(_Echo())
+        columns = self.spec.columns
+
+        def rows() -> Any:
+            yield writer.writerow(["id", *[str(label) for _a, label in columns]])
+            for obj in qs.iterator(chunk_size=2000):
+                yield writer.writerow([obj.pk, *[_csv(resolve(obj, a)) for a, _l in columns]])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.spec.plural}.csv"'
+        return response
+
+
+def _csv(value: Any) -> Any:
+    return "" if value is None else value
+
+
+class DetailView(SpecView):
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        obj = self.get_object(pk)
+        return render(request, "core/detail.html", self.detail_context(obj))
+
+    def detail_context(self, obj: Any) -> dict[str, Any]:
+        user = self.request.user
+        model = self.spec.model
+        names = self.spec.detail_fields or [
+            f.name
+            for f in model._meta.get_fields()
+            if f.concrete and not f.auto_created and f.name not in ("version",)
+        ]
+        fields = []
+        for name in names:
+            f = model._meta.get_field(name)
+            if getattr(f, "choices", None):
+                value: Any = getattr(obj, f"get_{name}_display")()
+            elif f.many_to_many:
+                value = ", ".join(str(v) for v in getattr(obj, name).all()) or "—"
+            else:
+                value = getattr(obj, name)
+            fields.append((getattr(f, "verbose_name", name), value))
+        manager = model._default_manager
+        can_change = (
+            self.spec.update is not None
+            and restrict(manager.all(), user, "change").filter(pk=obj.pk).exists()
+        )
+        can_delete = (
+            self.spec.delete is not None
+            and restrict(manager.all(), user, "delete").filter(pk=obj.pk).exists()
+        )
+        allowed = {
+            a: restrict(manager.all(), user, a).filter(pk=obj.pk).exists()
+            for a in {b.permission for b in self.spec.actions}
+        }
+        buttons = [b for b in self.spec.actions if allowed.get(b.permission) and b.shown(obj)]
+        history = AuditEvent.objects.filter(
+            object_type=model._meta.label_lower, object_id=str(obj.pk)
+        ).order_by("-id")[:50]
+        extra = self.spec.detail_extra(self.request, obj) if self.spec.detail_extra else {}
+        return self.ctx(
+            **extra,
+            obj=obj,
+            fields=fields,
+            can_change=can_change,
+            can_delete=can_delete,
+            buttons=buttons,
+            history=history,
+        )
+
+
+class FormView(SpecView):
+    """Add (pk is None) or edit a record through its service; keep the input on refusal."""
+
+    def get(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
+        obj = self.get_object(pk, "change") if pk is not None else None
+        self._check_add(obj)
+        initial = {k: v for k, v in request.GET.items() if k in self.spec.form.base_fields}
+        form = self.spec.form(instance=obj, actor=request.user, initial=initial)
+        return render(request, "core/form.html", self.ctx(form=form, obj=obj))
+
+    def _check_add(self, obj: Any) -> None:
+        if obj is None and (self.spec.create is None or not can_add(self.request.user, self.spec.model)):
+            raise Http404
+
+    def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
+        obj = self.get_object(pk, "change") if pk is not None else None
+        self._check_add(obj)
+        form = self.spec.form(request.POST, instance=obj, actor=request.user)
+        if form.is_valid():
+            data = form.service_data()
+            try:
+                if obj is None:
+                    assert self.spec.create is not None
+                    obj = self.spec.create(actor=request.user, data=data)
+                    messages.success(request, _("%(obj)s created.") % {"obj": obj})
+                else:
+                    assert self.spec.update is not None
+                    obj = self.spec.update(actor=request.user, obj=obj, data=data)
+                    messages.success(request, _("%(obj)s saved.") % {"obj": obj})
+                return HttpResponseRedirect(reverse(f"{self.spec.key}_detail", args=[obj.pk]))
+            except DomainError as exc:
+                apply_to_form(form, exc)
+        return render(request, "core/form.html", self.ctx(form=form, obj=obj), status=400)
+
+
+class DeleteView(SpecView):
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        obj = self.get_object(pk, "delete")
+        return render(request, "core/confirm_delete.html", self.ctx(obj=obj))
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        obj = self.get_object(pk, "delete")
+        assert self.spec.delete is not None
+        try:
+            self.spec.delete(actor=request.user, obj=obj, reason=request.POST.get("reason", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse(f"{self.spec.key}_detail", args=[pk]))
+        messages.success(request, _("%(obj)s deleted.") % {"obj": obj})
+        return HttpResponseRedirect(reverse(f"{self.spec.key}_list"))
+
+
+class ActionView(SpecView):
+    """POST a lifecycle action; a refusal changes nothing and is shown as a message."""
+
+    def post(self, request: HttpRequest, pk: Any, action: str) -> HttpResponse:
+        obj = self.get_object(pk)
+        button = next((b for b in self.spec.actions if b.name == action), None)
+        if button is None:
+            raise Http404
+        redirect = request.POST.get("next") or reverse(f"{self.spec.key}_detail", args=[pk])
+        if not redirect.startswith("/"):
+            redirect = "/"
+        quantity: int | None = None
+        if button.needs_quantity:
+            raw = request.POST.get("quantity", "").strip()
+            if not raw.isdigit() or int(raw) < 1:
+                messages.error(request, _("The quantity must be a positive whole number."))
+                return HttpResponseRedirect(redirect)
+            quantity = int(raw)
+        try:
+            button.run(
+                actor=request.user, obj=obj, quantity=quantity, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": button.label})
+        return HttpResponseRedirect(redirect)
+
+
+def spec_urls(spec: ModelSpec) -> list[Any]:
+    def bind(view: type[SpecView]) -> Any:
+        return view.as_view(spec=spec)
+
+    p = spec.plural
+    return [
+        path(f"{p}/", bind(ListView), name=f"{spec.key}_list"),
+        path(f"{p}/export.csv", bind(ExportView), name=f"{spec.key}_export"),
+        path(f"{p}/add/", bind(FormView), name=f"{spec.key}_add"),
+        path(f"{p}/<int:pk>/", bind(DetailView), name=f"{spec.key}_detail"),
+        path(f"{p}/<int:pk>/edit/", bind(FormView), name=f"{spec.key}_edit"),
+        path(f"{p}/<int:pk>/delete/", bind(DeleteView), name=f"{spec.key}_delete"),
+        path(f"{p}/<int:pk>/do/<slug:action>/", bind(ActionView), name=f"{spec.key}_action"),
+    ]
+
+
+def registry_urls() -> list[Any]:
+    urls: list[Any] = []
+    for spec in REGISTRY.values():
+        urls += spec_urls(spec)
+    return urls

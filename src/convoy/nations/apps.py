@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NationsConfig(AppConfig):
+    name = "convoy.nations"
+    label = "nations"

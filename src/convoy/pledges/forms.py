@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import django_filters
+
+from convoy.core.forms import SearchFilterSet, ServiceForm
+
+from .models import Pledge, PledgeLine
+
+
+class PledgeForm(ServiceForm):
+    class Meta:
+        model = Pledge
+        fields = ["title", "kind", "pledged_on", "notes", "owner", "released_to", "released_to_coalitions"]
+
+
+class PledgeFilter(SearchFilterSet):
+    pledged_after = django_filters.DateFilter(field_name="pledged_on", lookup_expr="gte")
+    pledged_before = django_filters.DateFilter(field_name="pledged_on", lookup_expr="lte")
+
+    class Meta:
+        model = Pledge
+        fields = ["kind", "owner"]
+
+
+class PledgeLineForm(ServiceForm):
+    class Meta:
+        model = PledgeLine
+        fields = [
+            "pledge",
+            "item",
+            "quantity",
+            "available_from",
+            "source_depot",
+            "stated_value",
+            "stated_currency",
+            "conditions",
+            "condition_capability",
+            "condition_destinations",
+        ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance.pk:
+            self.fields["pledge"].disabled = True
+
+
+class PledgeLineFilter(SearchFilterSet):
+    class Meta:
+        model = PledgeLine
+        fields = ["pledge", "item", "source_depot", "pledge__owner"]
