@@ -155,7 +155,11 @@ class DetailView(SpecView):
             a: restrict(manager.all(), user, a).filter(pk=obj.pk).exists()
             for a in {b.permission for b in self.spec.actions}
         }
-        buttons = [b for b in self.spec.actions if allowed.get(b.permission) and b.shown(obj)]
+        buttons = [
+            {"b": b, "max": b.max_quantity(obj) if b.max_quantity else None}
+            for b in self.spec.actions
+            if allowed.get(b.permission) and b.shown(obj)
+        ]
         history = AuditEvent.objects.filter(
             object_type=model._meta.label_lower, object_id=str(obj.pk)
         ).order_by("-id")[:50]

@@ -56,7 +56,9 @@ def _lines_context(request: HttpRequest, pledge: Pledge) -> dict[str, Any]:
     rows = []
     for line in lines:
         buttons = [
-            b for b in LINE_BUTTONS if line.pk in allowed.get(b.permission, set()) and b.shown(line)
+            {"b": b, "max": getattr(line, services.MOVES[b.name].source)}
+            for b in LINE_BUTTONS
+            if line.pk in allowed.get(b.permission, set()) and b.shown(line)
         ]
         rows.append({"line": line, "buttons": buttons, "can_change": line.pk in allowed["change"]})
     return {"lines": rows, "line_states": LINE_STATES}

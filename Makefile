@@ -1,0 +1,61 @@
+# Convoy: `make demo` serves the demo on SQLite; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/convoy
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo serve install test test-sqlite test-postgres lint format chromium bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	CONVOY_ENV=dev $(BIN)/convoy demo
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C stops; 'make demo' again reuses the data)"
+	CONVOY_ENV=dev $(BIN)/convoy runserver $(HOST):$(PORT)
+
+serve: $(BIN)/.installed
+	CONVOY_ENV=dev $(BIN)/convoy runserver $(HOST):$(PORT)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+# Debian's Chromium for the browser tests (Playwright drives it with executable_path).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "could not install chromium: browser tests will be skipped"; \
+	else echo "no /usr/bin/chromium and not root: browser tests will be skipped"; fi
+
+test-sqlite: $(BIN)/.installed
+	$(BIN)/pytest -q
+
+test-postgres: $(BIN)/.installed
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== PostgreSQL run ($(PG_URL)) =="; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	else echo "SKIPPED: PostgreSQL run: no server answers at $(PG_URL) (SQLite run above is complete)"; fi
+
+test: lint chromium test-sqlite test-postgres
+
+bench: $(BIN)/.installed
+	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf var staticfiles .mypy_cache .ruff_cache
