@@ -108,7 +108,9 @@ class CapabilityComponent(models.Model):
 
     capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="components")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(_("quantity per unit"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(
+        _("quantity per unit"), validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         ordering = ["capability", "item__name"]

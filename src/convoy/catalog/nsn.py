@@ -20,8 +20,10 @@ def normalise_nsn(value: str) -> str:
     raw = re.sub(r"[\s-]", "", value or "")
     if not _DIGITS.match(raw):
         raise ValidationError(
-            _("An NSN has 13 digits: 4-digit supply class, 2-digit country code, 7-digit serial "
-              "(e.g. 1005-12-345-6789)."),  # fmt: skip
+            _(
+                "An NSN has 13 digits: 4-digit supply class, 2-digit country code, 7-digit serial "
+                "(e.g. 1005-12-345-6789)."
+            ),
             code="nsn_format",
         )
     if int(raw[:2]) < 10:

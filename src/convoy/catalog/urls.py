@@ -19,9 +19,11 @@ from .models import Capability, Item
 @require_POST
 def set_component(request: HttpRequest, pk: int) -> HttpResponse:
     cap = get_object_or_404(restrict(Capability.objects.all(), request.user, "view"), pk=pk)
-    item = restrict(Item.objects.all(), request.user, "view").filter(
-        pk=request.POST.get("item") or 0
-    ).first()
+    item = (
+        restrict(Item.objects.all(), request.user, "view")
+        .filter(pk=request.POST.get("item") or 0)
+        .first()
+    )
     raw = request.POST.get("quantity", "").strip()
     if item is None or not raw.isdigit():
         messages.error(request, _("Choose an item and a whole-number quantity (0 removes it)."))

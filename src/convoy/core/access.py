@@ -65,7 +65,7 @@ def actor_context(user: Any) -> ActorContext:
         return ANONYMOUS
     cached = getattr(user, "_convoy_ctx", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from convoy.nations.models import Membership
 
     membership = Membership.objects.select_related("nation").filter(user_id=user.pk).first()
@@ -92,10 +92,14 @@ def policy_of(model: type[models.Model]) -> str:
     return str(getattr(model, "access_policy", "reference"))
 
 
+def _through(model: type[models.Model], name: str) -> Any:
+    return model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+
+
 def _owned_visible_q(model: type[models.Model], ctx: ActorContext) -> Q:
     nation_id = ctx.nation_id
-    released = model._meta.get_field("released_to").remote_field.through  # type: ignore[union-attr]
-    released_c = model._meta.get_field("released_to_coalitions").remote_field.through  # type: ignore[union-attr]
+    released = _through(model, "released_to")
+    released_c = _through(model, "released_to_coalitions")
     own_fk = f"{model._meta.model_name}_id"
     direct = released.objects.filter(**{own_fk: OuterRef("pk"), "nation_id": nation_id})
     via_coalition = released_c.objects.filter(
@@ -105,7 +109,7 @@ def _owned_visible_q(model: type[models.Model], ctx: ActorContext) -> Q:
 
 
 def scope_q(model: type[models.Model], ctx: ActorContext, action: str) -> Q | None:
-    """The filter for ``action`` on ``model``; ``None`` means everything, ``Q(pk__in=[])`` nothing."""
+    """The filter for ``action`` on ``model``: ``None`` is everything, ``Q(pk__in=[])`` nothing."""
     nothing = Q(pk__in=[])
     if not ctx.authenticated or action not in ctx.actions:
         return nothing

@@ -12,7 +12,14 @@ from .models import AuditEvent, ExchangeRate
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only."""
 
-    list_display = ["occurred_at", "actor_username", "nation_code", "action", "object_type", "object_id"]
+    list_display = [
+        "occurred_at",
+        "actor_username",
+        "nation_code",
+        "action",
+        "object_type",
+        "object_id",
+    ]
     list_filter = ["action", "nation_code"]
     search_fields = ["actor_username", "object_id", "object_repr", "request_id"]
 

@@ -30,7 +30,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         for f in self.fields.values():
-            target = getattr(f, "child_relation", f)
+            target: Any = getattr(f, "child_relation", f)
             qs = getattr(target, "queryset", None)
             if isinstance(qs, QuerySet) and not f.read_only:
                 target.queryset = restrict(qs, user, "view")
@@ -52,11 +52,11 @@ class SpecViewSet(viewsets.ModelViewSet):
         return qs.order_by(*(spec.ordering or ["pk"]))
 
     @property
-    def search_fields(self) -> list[str]:  # type: ignore[override]
+    def search_fields(self) -> list[str]:
         return self.spec.search_fields
 
     @property
-    def ordering_fields(self) -> list[str]:  # type: ignore[override]
+    def ordering_fields(self) -> list[str]:
         return self.spec.sortable
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:

@@ -47,17 +47,17 @@ class ServiceForm(forms.ModelForm):
         # Model validation runs in the service, inside its transaction; but keep field-level
         # model validators (NSN, ranges) here too so the user sees them next to the input.
         opts = self._meta
-        exclude = self._get_validation_exclusions()
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
         try:
             self.instance = forms.models.construct_instance(
                 self, self.instance, opts.fields, opts.exclude
             )
         except forms.ValidationError as e:
-            self._update_errors(e)
+            self._update_errors(e)  # type: ignore[attr-defined]
         try:
             self.instance.clean_fields(exclude=exclude)
         except forms.ValidationError as e:
-            self._update_errors(e)
+            self._update_errors(e)  # type: ignore[attr-defined]
 
 
 class SearchFilterSet(django_filters.FilterSet):

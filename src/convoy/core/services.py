@@ -7,7 +7,7 @@ their domain rules; views, the API, imports and the CLI call the app services, n
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -19,8 +19,6 @@ from .audit import audit, snapshot
 from .errors import DomainError, Forbidden
 
 M = TypeVar("M", bound=models.Model)
-M_co = TypeVar("M_co", bound=models.Model, covariant=True)
-M_contra = TypeVar("M_contra", bound=models.Model, contravariant=True)
 
 
 def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict]:
@@ -51,9 +49,10 @@ def lock_for(model: type[M], actor: Any, action: str, pk: Any) -> M:
     try:
         return qs.select_for_update().get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
-        if action != "view" and restrict(model._default_manager.all(), actor, "view").filter(
-            pk=pk
-        ).exists():
+        if (
+            action != "view"
+            and restrict(model._default_manager.all(), actor, "view").filter(pk=pk).exists()
+        ):
             raise Forbidden(
                 _("You may not %(action)s this record.") % {"action": _(action)}
             ) from exc
@@ -143,20 +142,6 @@ def delete_record(*, actor: Any, obj: models.Model, action: str, reason: str = "
         after=None,
         reason=reason,
     )
-
-
-class CreateService(Protocol[M_co]):
-    def __call__(self, *, actor: Any, data: Mapping[str, Any], reason: str = "") -> M_co: ...
-
-
-class UpdateService(Protocol[M_contra]):
-    def __call__(
-        self, *, actor: Any, obj: M_contra, data: Mapping[str, Any], reason: str = ""
-    ) -> M_contra: ...
-
-
-class DeleteService(Protocol[M_contra]):
-    def __call__(self, *, actor: Any, obj: M_contra, reason: str = "") -> None: ...
 
 
 class CrudServices(NamedTuple, Generic[M]):

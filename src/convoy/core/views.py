@@ -11,7 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -186,7 +192,9 @@ class FormView(SpecView):
         return render(request, "core/form.html", self.ctx(form=form, obj=obj))
 
     def _check_add(self, obj: Any) -> None:
-        if obj is None and (self.spec.create is None or not can_add(self.request.user, self.spec.model)):
+        if obj is None and (
+            self.spec.create is None or not can_add(self.request.user, self.spec.model)
+        ):
             raise Http404
 
     def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
@@ -247,7 +255,10 @@ class ActionView(SpecView):
             quantity = int(raw)
         try:
             button.run(
-                actor=request.user, obj=obj, quantity=quantity, reason=request.POST.get("reason", "")
+                actor=request.user,
+                obj=obj,
+                quantity=quantity,
+                reason=request.POST.get("reason", ""),
             )
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -69,10 +69,11 @@ def generate(
         raise DomainError(
             f"A synthetic scenario with seed {seed} exists already; choose another seed."
         )
-    rng = np.random.default_rng(seed)
     admin = bootstrap_admin()
     load_reference(admin)
-    catalogue = _ensure_items(items, rng)
+    # separate streams: whether items had to be created must not shift the scenario's draws
+    catalogue = _ensure_items(items, np.random.default_rng([seed, 1]))
+    rng = np.random.default_rng([seed, 2])
     item_ids = np.array([i.pk for i in catalogue])
     item_values = np.array([float(i.unit_value_eur) for i in catalogue])
     partner = Nation.objects.get(code=settings.CONVOY_PARTNER_NATION)

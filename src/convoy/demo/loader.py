@@ -195,9 +195,7 @@ def load_reference(actor: Any, progress: Progress = _quiet) -> None:
 def load_rates(actor: Any) -> None:
     have = set(ExchangeRate.objects.values_list("currency", "date"))
     rows = [
-        ExchangeRate(
-            currency=c, date=dt.date.fromisoformat(d), eur_per_unit=Decimal(r)
-        )
+        ExchangeRate(currency=c, date=dt.date.fromisoformat(d), eur_per_unit=Decimal(r))
         for c, d, r in data.EXCHANGE_RATES
         if (c, dt.date.fromisoformat(d)) not in have
     ]
@@ -273,7 +271,7 @@ def load_scenario(actor: Any, *, seed: int = 2024, progress: Progress = _quiet) 
             mean = [i.unit_value_eur for i in items if i.category_id == cat.pk]
             if not mean:
                 continue
-            unit_value = sum(mean) / len(mean)
+            unit_value = Decimal(sum(mean)) / len(mean)
             values: dict[str, Any] = {
                 "title": f"{cat.name}: any suitable type",
                 "category": cat,
@@ -351,9 +349,9 @@ def load_scenario(actor: Any, *, seed: int = 2024, progress: Progress = _quiet) 
             if rng.random() < 0.3:
                 rate = ExchangeRate.objects.filter(currency=currency).order_by("-date").first()
                 per = rate.eur_per_unit if rate and currency != "EUR" else Decimal(1)
-                stated = (item.unit_value_eur * qty * Decimal(rng.uniform(0.7, 1.2)) / per).quantize(
-                    Decimal("0.01")
-                )
+                stated = (
+                    item.unit_value_eur * qty * Decimal(rng.uniform(0.7, 1.2)) / per
+                ).quantize(Decimal("0.01"))
             depots = depots_by_nation.get(donor.pk, [])
             line = pledges.pledge_line_add(
                 actor=actor,
@@ -377,7 +375,9 @@ def _advance_line(actor: Any, line: Any, rng: random.Random) -> None:
     """Move parts of a line along its lifecycle, as happens over months."""
     stage = rng.random()
     chain = ["accept", "allocate", "dispatch", "deliver"]
-    depth = 0 if stage < 0.25 else 1 if stage < 0.45 else 2 if stage < 0.6 else 3 if stage < 0.75 else 4
+    depth = (
+        0 if stage < 0.25 else 1 if stage < 0.45 else 2 if stage < 0.6 else 3 if stage < 0.75 else 4
+    )
     if rng.random() < 0.05:
         pledges.pledge_line_move(
             actor=actor, line=line, move="withdraw", quantity=line.offered, reason="superseded"

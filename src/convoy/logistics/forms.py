@@ -8,7 +8,15 @@ from .models import Node
 class NodeForm(ServiceForm):
     class Meta:
         model = Node
-        fields = ["name", "kind", "nation", "organisation", "latitude", "longitude", "daily_capacity"]
+        fields = [
+            "name",
+            "kind",
+            "nation",
+            "organisation",
+            "latitude",
+            "longitude",
+            "daily_capacity",
+        ]
 
 
 class NodeFilter(SearchFilterSet):

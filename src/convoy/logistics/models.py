@@ -47,9 +47,7 @@ class Node(TimestampedModel):
         decimal_places=5,
         validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
-    daily_capacity = models.PositiveIntegerField(
-        _("daily throughput (pallets/day)"), default=0
-    )
+    daily_capacity = models.PositiveIntegerField(_("daily throughput (pallets/day)"), default=0)
 
     class Meta:
         ordering = ["name"]

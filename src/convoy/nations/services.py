@@ -24,7 +24,13 @@ organisation_create, organisation_update, organisation_delete = crud_services(
 
 @transaction.atomic
 def membership_set(
-    *, actor: Any, user: Any, nation: Nation, roles: list[str], time_zone: str = "UTC", reason: str = ""
+    *,
+    actor: Any,
+    user: Any,
+    nation: Nation,
+    roles: list[str],
+    time_zone: str = "UTC",
+    reason: str = "",
 ) -> Membership:
     """Place a user in a nation with roles (admins and command coordinators only)."""
     ctx = actor_context(actor)

@@ -124,12 +124,16 @@ def coverage(*, actor: Any) -> Coverage:
         .order_by("priority")
     )
     lines = restrict(PledgeLine.objects.all(), actor, "view")
-    supply_rows = lines.order_by().values("item_id").annotate(
-        accepted=Sum("accepted"),
-        allocated=Sum("allocated"),
-        in_transit=Sum("in_transit"),
-        delivered=Sum("delivered"),
-        offered=Sum("offered"),
+    supply_rows = (
+        lines.order_by()
+        .values("item_id")
+        .annotate(
+            accepted=Sum("accepted"),
+            allocated=Sum("allocated"),
+            in_transit=Sum("in_transit"),
+            delivered=Sum("delivered"),
+            offered=Sum("offered"),
+        )
     )
     committed: dict[int, int] = {}
     pledged: dict[int, int] = {}

@@ -10,7 +10,15 @@ from .models import Pledge, PledgeLine
 class PledgeForm(ServiceForm):
     class Meta:
         model = Pledge
-        fields = ["title", "kind", "pledged_on", "notes", "owner", "released_to", "released_to_coalitions"]
+        fields = [
+            "title",
+            "kind",
+            "pledged_on",
+            "notes",
+            "owner",
+            "released_to",
+            "released_to_coalitions",
+        ]
 
 
 class PledgeFilter(SearchFilterSet):
@@ -39,7 +47,7 @@ class PledgeLineForm(ServiceForm):
         ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["pledge"].disabled = True
 

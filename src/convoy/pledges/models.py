@@ -5,6 +5,7 @@ the states of a line always add up to its pledged quantity."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -38,7 +39,7 @@ class Pledge(OwnedModel):
         return f"{self.reference} {self.title}"
 
     @property
-    def donor(self):  # type: ignore[no-untyped-def]
+    def donor(self) -> Any:
         return self.owner
 
 
@@ -47,7 +48,10 @@ class PledgeLine(TimestampedModel):
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(
-        "catalog.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="pledge_lines"
+        "catalog.Item",
+        verbose_name=_("item"),
+        on_delete=models.PROTECT,
+        related_name="pledge_lines",
     )
     quantity = models.PositiveIntegerField(_("pledged quantity"), validators=[MinValueValidator(1)])
     offered = models.PositiveIntegerField(_("offered"), default=0)

@@ -191,7 +191,9 @@ def pledge_line_move(
     return current
 
 
-def pledge_line_accept(*, actor: Any, line: PledgeLine, quantity: int, reason: str = "") -> PledgeLine:
+def pledge_line_accept(
+    *, actor: Any, line: PledgeLine, quantity: int, reason: str = ""
+) -> PledgeLine:
     return pledge_line_move(actor=actor, line=line, move="accept", quantity=quantity, reason=reason)
 
 

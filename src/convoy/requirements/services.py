@@ -53,7 +53,11 @@ TRANSITIONS: dict[str, Transition] = {
             needs_reason=True,
         ),
         Transition(
-            "fulfil", gettext_lazy("Mark fulfilled"), frozenset({S.VALIDATED}), S.FULFILLED, "approve"
+            "fulfil",
+            gettext_lazy("Mark fulfilled"),
+            frozenset({S.VALIDATED}),
+            S.FULFILLED,
+            "approve",
         ),
         Transition(
             "cancel",

@@ -137,7 +137,9 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Convoy API",
-    "DESCRIPTION": "Requirements, pledges, catalogue, nodes and coalitions of the coordination mission.",
+    "DESCRIPTION": (
+        "Requirements, pledges, catalogue, nodes and coalitions of the coordination mission."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def search_results(user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
     """Records matching ``text`` by name or code, across every registered model (restricted)."""
-    groups = []
+    groups: list[dict[str, Any]] = []
     if len(text.strip()) < 2:
         return groups
     for spec in REGISTRY.values():
@@ -73,7 +73,9 @@ def search_results(user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[dict
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     groups = search_results(request.user, text)
-    template = "web/_search_results.html" if request.headers.get("HX-Request") else "web/search.html"
+    template = (
+        "web/_search_results.html" if request.headers.get("HX-Request") else "web/search.html"
+    )
     return render(request, template, {"q": text, "groups": groups})
 
 

@@ -93,8 +93,6 @@ def build_world() -> World:
     return World(n, users, coalition, cats, items, destination, depot)
 
 
-
-
 def requirement(world: Any, *, actor: Any = None, **overrides: Any) -> Requirement:
     data: dict[str, Any] = {
         "title": "Tanks for a brigade",

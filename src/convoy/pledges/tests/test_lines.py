@@ -29,9 +29,13 @@ def test_full_lifecycle(world: Any) -> None:
     cmd = world.users["command"]
     line = services.pledge_line_move(actor=cmd, line=line, move="accept", quantity=8)
     line = services.pledge_line_move(actor=cmd, line=line, move="allocate", quantity=6)
-    line = services.pledge_line_move(actor=world.users["deu"], line=line, move="dispatch", quantity=5)
+    line = services.pledge_line_move(
+        actor=world.users["deu"], line=line, move="dispatch", quantity=5
+    )
     line = services.pledge_line_move(actor=cmd, line=line, move="deliver", quantity=4)
-    line = services.pledge_line_move(actor=world.users["deu"], line=line, move="withdraw", quantity=2)
+    line = services.pledge_line_move(
+        actor=world.users["deu"], line=line, move="withdraw", quantity=2
+    )
     line.refresh_from_db()
     assert line.state_counts == {
         "offered": 0,
@@ -68,7 +72,9 @@ def test_each_move_refused_beyond_what_is_there(world: Any, move: str, source: s
 def test_quantity_must_be_positive_int(world: Any, bad: Any) -> None:
     line = factories.line(world, factories.pledge(world))
     with pytest.raises(DomainError) as exc:
-        services.pledge_line_move(actor=world.users["command"], line=line, move="accept", quantity=bad)
+        services.pledge_line_move(
+            actor=world.users["command"], line=line, move="accept", quantity=bad
+        )
     assert exc.value.field == "quantity"
 
 
@@ -86,9 +92,15 @@ def test_withdraw_accepted_needs_reason(world: Any) -> None:
     line = factories.line(world, factories.pledge(world))
     line = services.pledge_line_accept(actor=world.users["command"], line=line, quantity=4)
     with pytest.raises(DomainError):
-        services.pledge_line_move(actor=world.users["deu"], line=line, move="withdraw_accepted", quantity=1)
+        services.pledge_line_move(
+            actor=world.users["deu"], line=line, move="withdraw_accepted", quantity=1
+        )
     out = services.pledge_line_move(
-        actor=world.users["deu"], line=line, move="withdraw_accepted", quantity=1, reason="needed at home"
+        actor=world.users["deu"],
+        line=line,
+        move="withdraw_accepted",
+        quantity=1,
+        reason="needed at home",
     )
     assert (out.accepted, out.withdrawn) == (3, 1)
 

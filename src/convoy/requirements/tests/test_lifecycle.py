@@ -59,6 +59,7 @@ def test_every_transition_from_every_state(world: Any, transition: str, status: 
         event = AuditEvent.objects.order_by("-id").first()
         assert event is not None
         assert event.action == f"requirement.{transition}"
+        assert event.before is not None and event.after is not None
         assert event.before["status"] == status and event.after["status"] == target
     else:
         with pytest.raises(Conflict) as exc:

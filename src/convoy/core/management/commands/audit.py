@@ -8,7 +8,9 @@ from convoy.core.audit import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Audit trail tools. 'verify' walks the hash chain and prints OK or the first broken link."
+    help = (
+        "Audit trail tools. 'verify' walks the hash chain and prints OK or the first broken link."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])

@@ -25,9 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         started = time.perf_counter()
         total = opts["requirements"] + opts["pledges"] * (1 + opts["lines_per_pledge"])
-        with tqdm(
-            total=total, desc="generate", unit=" rec", disable=opts["verbosity"] < 1
-        ) as bar:
+        with tqdm(total=total, desc="generate", unit=" rec", disable=opts["verbosity"] < 1) as bar:
             counts = generate(
                 requirements=opts["requirements"],
                 pledges=opts["pledges"],
