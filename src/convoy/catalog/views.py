@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from convoy.core.access import restrict
 from convoy.core.registry import ModelSpec, register
 
 from . import services
@@ -14,6 +17,12 @@ from .forms import (
     ItemForm,
 )
 from .models import Capability, Category, Item
+
+
+def _component_choices(request: Any, obj: Capability) -> dict[str, Any]:
+    items = restrict(Item.objects.all(), request.user, "view").only("pk", "name")
+    return {"component_items": items}
+
 
 CATEGORY = register(
     ModelSpec(
@@ -74,6 +83,7 @@ CAPABILITY = register(
         search_fields=["name", "description"],
         select_related=["coalition"],
         detail_include="catalog/_components.html",
+        detail_extra=_component_choices,
         menu="catalogue",
         sortable=["name"],
     )

@@ -20,6 +20,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -51,8 +52,9 @@ def list_queryset(spec: ModelSpec, request: HttpRequest) -> tuple[QuerySet[Any],
     if text:
         qs = qs.filter(search_q(spec, text))
     filterset = spec.filterset(request.GET or None, queryset=qs, request=request)
-    if filterset.is_bound and filterset.is_valid():
-        qs = filterset.qs
+    if filterset.is_bound:
+        # an invalid filter shows its error and filters out everything, never the whole list
+        qs = filterset.qs if filterset.is_valid() else qs.none()
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") in spec.sortable:
         qs = qs.order_by(sort, "pk")
@@ -122,7 +124,12 @@ class ExportView(SpecView):
 
 
 def _csv(value: Any) -> Any:
-    return "" if value is None else value
+    """Empty for nothing; text that a spreadsheet would run as a formula is quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 class DetailView(SpecView):
@@ -243,9 +250,11 @@ class ActionView(SpecView):
         button = next((b for b in self.spec.actions if b.name == action), None)
         if button is None:
             raise Http404
-        redirect = request.POST.get("next") or reverse(f"{self.spec.key}_detail", args=[pk])
-        if not redirect.startswith("/"):
-            redirect = "/"
+        redirect = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            redirect, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ) or not redirect.startswith("/"):
+            redirect = reverse(f"{self.spec.key}_detail", args=[pk])
         quantity: int | None = None
         if button.needs_quantity:
             raw = request.POST.get("quantity", "").strip()

@@ -39,6 +39,7 @@ COUNTED_STATUSES = (
     Requirement.Status.FULFILLED,
 )
 ZERO = Decimal("0.00")
+PCT_ZERO = Decimal("0.0")
 
 
 @dataclass
@@ -63,13 +64,13 @@ class CoverageRow:
     @property
     def coverage_pct(self) -> Decimal:
         if not self.required:
-            return ZERO
+            return PCT_ZERO
         return (self.committed * 100 / self.required).quantize(Decimal("0.1"))
 
     @property
     def pledged_pct(self) -> Decimal:
         if not self.required:
-            return ZERO
+            return PCT_ZERO
         return (self.pledged * 100 / self.required).quantize(Decimal("0.1"))
 
     def add(self, qty: int, committed: int, pledged: int, unit_value: Decimal) -> None:
@@ -102,6 +103,7 @@ class Coverage:
     by_category: list[CoverageRow]
     total: CoverageRow
     requirement_count: int = 0
+    counted_count: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
@@ -192,6 +194,7 @@ def coverage(*, actor: Any) -> Coverage:
         by_category=sorted(by_category.values(), key=lambda r: -r.required),
         total=total,
         requirement_count=sum(statuses.values()),
+        counted_count=sum(statuses[s] for s in COUNTED_STATUSES),
         statuses=statuses,
     )
 

@@ -84,13 +84,15 @@ class PledgeViewSet(SpecViewSet):
 
 
 def _move(name: str, doc: str, attr: str = "") -> Any:
-    @extend_schema(request=QuantitySerializer, responses=PledgeLineSerializer, description=doc)
-    @action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
     def view(self: PledgeLineViewSet, request: Request, pk: Any = None) -> Response:
         return self.run_action(request, name)
 
-    view.__name__ = attr or name
-    return view
+    # DRF's @action records the function's name: set it before decorating.
+    view.__name__ = view.__qualname__ = attr or name
+    view.__doc__ = doc
+    decorate = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
+    schema = extend_schema(request=QuantitySerializer, responses=PledgeLineSerializer)
+    return schema(decorate(view))
 
 
 class PledgeLineViewSet(SpecViewSet):

@@ -61,7 +61,7 @@ def _lines_context(request: HttpRequest, pledge: Pledge) -> dict[str, Any]:
             if line.pk in allowed.get(b.permission, set()) and b.shown(line)
         ]
         rows.append({"line": line, "buttons": buttons, "can_change": line.pk in allowed["change"]})
-    return {"lines": rows, "line_states": LINE_STATES}
+    return {"lines": rows, "line_states": [services.STATE_LABELS[s] for s in LINE_STATES]}
 
 
 PLEDGE = register(

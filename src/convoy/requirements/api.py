@@ -59,13 +59,15 @@ class RequirementSerializer(ServiceSerializer):
 
 
 def _transition(name: str, doc: str) -> Any:
-    @extend_schema(request=ReasonSerializer, responses=RequirementSerializer, description=doc)
-    @action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
     def view(self: RequirementViewSet, request: Request, pk: Any = None) -> Response:
         return self.run_action(request, name)
 
-    view.__name__ = name
-    return view
+    # DRF's @action records the function's name: set it before decorating.
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = doc
+    decorate = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
+    schema = extend_schema(request=ReasonSerializer, responses=RequirementSerializer)
+    return schema(decorate(view))
 
 
 class RequirementViewSet(SpecViewSet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -63,7 +64,7 @@ def search_results(user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[dict
                         for o in hits[:limit]
                     ],
                     "more": len(hits) > limit,
-                    "list_url": reverse(f"{spec.key}_list") + f"?q={text}",
+                    "list_url": reverse(f"{spec.key}_list") + "?" + urlencode({"q": text}),
                 }
             )
     return groups
