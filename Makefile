@@ -26,13 +26,13 @@ serve: $(BIN)/.installed
 	CONVOY_ENV=dev $(BIN)/convoy runserver $(HOST):$(PORT)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src bench conftest.py
+	$(BIN)/ruff format --check src bench conftest.py
 	$(BIN)/mypy
 
 format: $(BIN)/.installed
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src bench conftest.py
+	$(BIN)/ruff check --fix src bench conftest.py
 
 # Debian's Chromium for the browser tests (Playwright drives it with executable_path).
 chromium:
