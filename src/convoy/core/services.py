@@ -175,7 +175,8 @@ def next_reference(model: type[models.Model], prefix: str, year: int) -> str:
     """The next free ``PREFIX-YYYY-NNNNN`` reference (call inside the creating transaction)."""
     stem = f"{prefix}-{year}-"
     last = (
-        model._default_manager.filter(reference__startswith=stem)
+        # a range, not startswith: SQLite's LIKE is case-insensitive and cannot use the index
+        model._default_manager.filter(reference__gte=stem, reference__lt=stem + "~")
         .order_by("-reference")
         .values_list("reference", flat=True)
         .first()
