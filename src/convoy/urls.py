@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from convoy.catalog.api import CapabilityViewSet, CategoryViewSet, ItemViewSet
 from convoy.catalog.urls import urlpatterns as catalog_urls
+from convoy.core.rates import ExchangeRateViewSet
 from convoy.core.views import registry_urls
 from convoy.logistics.api import NodeViewSet
 from convoy.nations.api import CoalitionViewSet, NationViewSet, OrganisationViewSet
@@ -23,6 +24,7 @@ router.register("categories", CategoryViewSet, basename="api-category")
 router.register("items", ItemViewSet, basename="api-item")
 router.register("capabilities", CapabilityViewSet, basename="api-capability")
 router.register("nodes", NodeViewSet, basename="api-node")
+router.register("exchange-rates", ExchangeRateViewSet, basename="api-exchangerate")
 router.register("requirements", RequirementViewSet, basename="api-requirement")
 router.register("pledges", PledgeViewSet, basename="api-pledge")
 router.register("pledge-lines", PledgeLineViewSet, basename="api-pledgeline")

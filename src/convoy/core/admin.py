@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEvent, ExchangeRate
+from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -22,21 +22,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "nation_code"]
     search_fields = ["actor_username", "object_id", "object_repr", "request_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
-    list_display = ["currency", "date", "eur_per_unit"]
-    list_filter = ["currency"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

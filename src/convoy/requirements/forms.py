@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-import django_filters
+from typing import Any
 
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from convoy.catalog.models import Category
 from convoy.core.forms import SearchFilterSet, ServiceForm
 
 from .models import Requirement
@@ -29,8 +34,17 @@ class RequirementForm(ServiceForm):
 class RequirementFilter(SearchFilterSet):
     needed_before = django_filters.DateFilter(field_name="needed_by", lookup_expr="lte")
     needed_after = django_filters.DateFilter(field_name="needed_by", lookup_expr="gte")
-    item__category = django_filters.NumberFilter(label="Item category (id)")
+    any_category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(),
+        method="filter_any_category",
+        label=_("Category (item or category-level)"),
+    )
 
     class Meta:
         model = Requirement
-        fields = ["status", "priority", "category", "item", "destination", "capability", "owner"]
+        fields = ["status", "priority", "item", "destination", "capability", "owner"]
+
+    def filter_any_category(self, queryset: QuerySet[Requirement], name: str, value: Any) -> Any:
+        if not value:
+            return queryset
+        return queryset.filter(Q(category=value) | Q(item__category=value))

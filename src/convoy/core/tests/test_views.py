@@ -38,3 +38,17 @@ def test_csv_export_quotes_formulas(world: Any, client_for: Any) -> None:
     names = [row[1] for row in rows[1:]]
     assert '\'=HYPERLINK("http://x")' in names
     assert not any(n.startswith("=") for n in names)
+
+
+def test_requirement_category_filter_matches_items_and_categories(
+    world: Any, client_for: Any
+) -> None:
+    by_item = factories.requirement(world, title="Tanks by type")
+    by_category = factories.requirement(
+        world, title="Any tank", item=None, category=world.categories["armour"]
+    )
+    shells = factories.requirement(world, title="Shells", item=world.items["shell"])
+    c = client_for(world.users["ukr"])
+    body = c.get(f"/requirements/?any_category={world.categories['armour'].pk}").content.decode()
+    assert by_item.reference in body and by_category.reference in body
+    assert shells.reference not in body

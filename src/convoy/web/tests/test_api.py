@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from convoy.catalog import services as catalog
 from convoy.catalog.models import Capability, Item
 from convoy.core.errors import PROBLEM
-from convoy.core.models import AuditEvent
+from convoy.core.models import AuditEvent, ExchangeRate
 from convoy.core.tests import factories
 from convoy.core.tests.factories import World
 from convoy.nations import services as nations
@@ -52,6 +52,7 @@ class Records:
             "requirements": self.requirement,
             "pledges": self.pledge,
             "pledge-lines": self.line,
+            "exchange-rates": ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
         }
         return objects[prefix]
 

@@ -22,7 +22,7 @@ from django.utils.html import escape
 import convoy.urls  # noqa: F401  (populates the registry)
 from convoy.catalog import services as catalog
 from convoy.catalog.models import Capability, Item
-from convoy.core.models import AuditEvent
+from convoy.core.models import AuditEvent, ExchangeRate
 from convoy.core.registry import REGISTRY, ModelSpec, resolve
 from convoy.core.tests import factories
 from convoy.core.tests.factories import World
@@ -59,6 +59,7 @@ class Records:
             "requirement": self.requirement,
             "pledge": self.pledge,
             "pledgeline": self.line,
+            "exchangerate": ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
         }
         return objects[key]
 
@@ -75,6 +76,7 @@ FILTERS: dict[str, tuple[dict[str, str], dict[str, str] | None] | None] = {
     "requirement": ({"priority": "1"}, {"priority": "4"}),
     "pledge": ({"kind": "in_kind"}, {"kind": "funding"}),
     "pledgeline": ({"item": "<leo>"}, {"item": "<shell>"}),
+    "exchangerate": ({"currency": "USD", "date__lte": "2025-03-01"}, {"currency": "GBP"}),
 }
 
 
