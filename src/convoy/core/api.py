@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .access import actor_context, restrict
-from .errors import Forbidden
+from .errors import DomainError, Forbidden, problem
+from .imports import import_rows, parse_csv
 from .registry import ModelSpec
 
 
@@ -76,6 +80,54 @@ class SpecViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Any) -> None:
         assert self.spec.delete is not None
         self.spec.delete(actor=self.request.user, obj=instance)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        responses={
+            201: inline_serializer(
+                "ImportResult",
+                {"created": serializers.IntegerField(), "ids": serializers.ListField()},
+            ),
+            400: OpenApiResponse(description="problem+json with errors by row and column"),
+        },
+        description="Import a CSV file (the add form's columns): every row or none.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_csv(self, request: Request) -> Response:
+        from .access import can_add
+
+        if self.spec.create is None or not can_add(request.user, self.spec.model):
+            raise Forbidden("You may not add records of this kind.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("Send the CSV as the multipart field 'file'.", field="file")
+        result = import_rows(self.spec, request.user, parse_csv(upload.read()))
+        if not result.ok:
+            return problem(
+                400,
+                "The file has problems; nothing was imported.",
+                code="invalid",
+                rows=[
+                    {"row": e.row, "field": e.field, "message": str(e.message)}
+                    for e in result.errors
+                ],
+            )
+        return Response(
+            {"created": len(result.created), "ids": [o.pk for o in result.created]},
+            status=status.HTTP_201_CREATED,
+        )
 
     def run_action(self, request: Request, name: str, **kwargs: Any) -> Response:
         obj = self.get_object()

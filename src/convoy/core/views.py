@@ -26,6 +26,7 @@ from django.views import View
 
 from .access import can_add, restrict
 from .errors import DomainError, apply_to_form
+from .imports import import_columns, import_rows, parse_csv
 from .models import AuditEvent
 from .registry import REGISTRY, ModelSpec, resolve
 
@@ -276,6 +277,53 @@ class ActionView(SpecView):
         return HttpResponseRedirect(redirect)
 
 
+class ImportView(SpecView):
+    """Upload a CSV: every row valid and created, or nothing written and the errors by row."""
+
+    def _allowed(self) -> None:
+        if self.spec.create is None or not can_add(self.request.user, self.spec.model):
+            raise Http404
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        self._allowed()
+        columns = import_columns(self.spec, request.user)
+        return render(request, "core/import.html", self.ctx(columns=columns))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self._allowed()
+        columns = import_columns(self.spec, request.user)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a CSV file."))
+            return render(request, "core/import.html", self.ctx(columns=columns), status=400)
+        try:
+            result = import_rows(self.spec, request.user, parse_csv(upload.read()))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(request, "core/import.html", self.ctx(columns=columns), status=400)
+        if not result.ok:
+            return render(
+                request,
+                "core/import.html",
+                self.ctx(columns=columns, errors=result.errors),
+                status=400,
+            )
+        messages.success(request, _("Imported %(n)s records.") % {"n": len(result.created)})
+        return HttpResponseRedirect(reverse(f"{self.spec.key}_list"))
+
+
+class ImportTemplateView(SpecView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if self.spec.create is None or not can_add(request.user, self.spec.model):
+            raise Http404
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.spec.plural}-import-template.csv"'
+        )
+        csv.writer(response).writerow(import_columns(self.spec, request.user))
+        return response
+
+
 def spec_urls(spec: ModelSpec) -> list[Any]:
     def bind(view: type[SpecView]) -> Any:
         return view.as_view(spec=spec)
@@ -285,6 +333,8 @@ def spec_urls(spec: ModelSpec) -> list[Any]:
         path(f"{p}/", bind(ListView), name=f"{spec.key}_list"),
         path(f"{p}/export.csv", bind(ExportView), name=f"{spec.key}_export"),
         path(f"{p}/add/", bind(FormView), name=f"{spec.key}_add"),
+        path(f"{p}/import/", bind(ImportView), name=f"{spec.key}_import"),
+        path(f"{p}/import-template.csv", bind(ImportTemplateView), name=f"{spec.key}_template"),
         path(f"{p}/<int:pk>/", bind(DetailView), name=f"{spec.key}_detail"),
         path(f"{p}/<int:pk>/edit/", bind(FormView), name=f"{spec.key}_edit"),
         path(f"{p}/<int:pk>/delete/", bind(DeleteView), name=f"{spec.key}_delete"),

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 
+from convoy.core.access import restrict
 from convoy.core.forms import SearchFilterSet, ServiceForm
 
 from .models import Pledge, PledgeLine
@@ -46,10 +49,15 @@ class PledgeLineForm(ServiceForm):
             "condition_destinations",
         ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # lines go on in-kind pledges the user may change
+        pledge_field: Any = self.fields["pledge"]
+        pledge_field.queryset = restrict(
+            Pledge.objects.filter(kind=Pledge.Kind.IN_KIND), self.actor, "change"
+        )
         if self.instance.pk:
-            self.fields["pledge"].disabled = True
+            pledge_field.disabled = True
 
 
 class PledgeLineFilter(SearchFilterSet):
