@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -11,69 +10,29 @@ from django.db import models
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
-from convoy.catalog import services as catalog
-from convoy.catalog.models import Capability, Item
+from convoy.catalog.models import Item
 from convoy.core.errors import PROBLEM
-from convoy.core.models import AuditEvent, ExchangeRate
+from convoy.core.models import AuditEvent
 from convoy.core.tests import factories
 from convoy.core.tests.factories import World
-from convoy.nations import services as nations
-from convoy.nations.models import Organisation
 from convoy.pledges import services as pledges
-from convoy.pledges.models import LINE_STATES, Pledge, PledgeLine
+from convoy.pledges.models import LINE_STATES
 from convoy.requirements import services as reqs
 from convoy.requirements.models import Requirement
 from convoy.urls import router
+from convoy.web.tests.conftest import Records
 
 pytestmark = pytest.mark.django_db
 
 PREFIXES = sorted(prefix for prefix, _viewset, _basename in router.registry)
 
 
-@dataclass
-class Records:
-    world: World
-    requirement: Requirement
-    pledge: Pledge
-    line: PledgeLine
-    capability: Capability
-    organisation: Organisation
-
-    def obj(self, prefix: str) -> models.Model:
-        w = self.world
-        objects: dict[str, models.Model] = {
-            "nations": w.nations["DEU"],
-            "coalitions": w.coalition,
-            "organisations": self.organisation,
-            "categories": w.categories["armour"],
-            "items": w.items["leo"],
-            "capabilities": self.capability,
-            "nodes": w.destination,
-            "requirements": self.requirement,
-            "pledges": self.pledge,
-            "pledge-lines": self.line,
-            "exchange-rates": ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
-        }
-        return objects[prefix]
+VIEWSETS = {prefix: viewset for prefix, viewset, _basename in router.registry}
 
 
-@pytest.fixture
-def records(world: World) -> Records:
-    cmd = world.users["command"]
-    req = factories.requirement(world)
-    plg = factories.pledge(world)
-    ln = factories.line(world, plg)
-    cap = catalog.capability_create(
-        actor=cmd, data={"name": "Armoured battalion", "coalition": world.coalition}
-    )
-    cap = catalog.capability_set_component(
-        actor=cmd, capability=cap, item=world.items["leo"], quantity=31
-    )
-    org = nations.organisation_create(
-        actor=cmd,
-        data={"nation": world.nations["DEU"], "name": "Bundesministerium", "kind": "ministry"},
-    )
-    return Records(world, req, plg, ln, cap, org)
+def record_for(records: Records, prefix: str) -> models.Model:
+    viewset: Any = VIEWSETS[prefix]
+    return records.by_model(viewset.spec.model)
 
 
 def api_as(user: Any = None) -> APIClient:
@@ -101,12 +60,12 @@ def states_add_up(body: dict[str, Any]) -> bool:
 
 def test_every_registration_has_a_record(records: Records) -> None:
     for prefix in PREFIXES:
-        assert records.obj(prefix).pk
+        assert record_for(records, prefix).pk
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_list_and_detail_as_coordinator(records: Records, prefix: str) -> None:
-    obj = records.obj(prefix)
+    obj = record_for(records, prefix)
     c = api_as(records.world.users["command"])
     r = c.get(f"/api/{prefix}/")
     assert r.status_code == 200
@@ -121,7 +80,7 @@ def test_list_and_detail_as_coordinator(records: Records, prefix: str) -> None:
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_anonymous_gets_a_problem(records: Records, prefix: str) -> None:
-    obj = records.obj(prefix)
+    obj = record_for(records, prefix)
     anon = api_as()
     for url in (f"/api/{prefix}/", f"/api/{prefix}/{obj.pk}/"):
         r = anon.get(url)

@@ -10,58 +10,24 @@ from __future__ import annotations
 import csv
 import io
 import zoneinfo
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import models
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
 import convoy.urls  # noqa: F401  (populates the registry)
 from convoy.catalog import services as catalog
-from convoy.catalog.models import Capability, Item
-from convoy.core.models import AuditEvent, ExchangeRate
+from convoy.catalog.models import Item
+from convoy.core.models import AuditEvent
 from convoy.core.registry import REGISTRY, ModelSpec, resolve
-from convoy.core.tests import factories
-from convoy.core.tests.factories import World
-from convoy.nations import services as nations
-from convoy.nations.models import Organisation
-from convoy.pledges.models import Pledge, PledgeLine
 from convoy.requirements.models import Requirement
+from convoy.web.tests.conftest import Records
 
 pytestmark = pytest.mark.django_db
 
 SPEC_KEYS = sorted(REGISTRY)
-
-
-@dataclass
-class Records:
-    world: World
-    requirement: Requirement
-    pledge: Pledge
-    line: PledgeLine
-    capability: Capability
-    organisation: Organisation
-
-    def obj(self, key: str) -> models.Model:
-        """The record each registry entry's pages are checked with."""
-        w = self.world
-        objects: dict[str, models.Model] = {
-            "nation": w.nations["DEU"],
-            "coalition": w.coalition,
-            "organisation": self.organisation,
-            "category": w.categories["armour"],
-            "item": w.items["leo"],
-            "capability": self.capability,
-            "node": w.destination,
-            "requirement": self.requirement,
-            "pledge": self.pledge,
-            "pledgeline": self.line,
-            "exchangerate": ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
-        }
-        return objects[key]
 
 
 # (params the record matches, params it does not match); None: the entry has no filter to try.
@@ -102,26 +68,6 @@ def streamed(response: Any) -> str:
     return b"".join(response.streaming_content).decode()
 
 
-@pytest.fixture
-def records(world: World) -> Records:
-    cmd = world.users["command"]
-    req = factories.requirement(world)
-    plg = factories.pledge(world)
-    ln = factories.line(world, plg)
-    cap = catalog.capability_create(
-        actor=cmd,
-        data={"name": "Armoured battalion", "coalition": world.coalition, "description": "tanks"},
-    )
-    cap = catalog.capability_set_component(
-        actor=cmd, capability=cap, item=world.items["leo"], quantity=31
-    )
-    org = nations.organisation_create(
-        actor=cmd,
-        data={"nation": world.nations["DEU"], "name": "Bundesministerium", "kind": "ministry"},
-    )
-    return Records(world, req, plg, ln, cap, org)
-
-
 def _resolve_params(params: dict[str, str], records: Records) -> dict[str, str]:
     w = records.world
     subst = {
@@ -142,7 +88,7 @@ def test_every_registered_model_has_page_checks() -> None:
 @pytest.mark.parametrize("key", SPEC_KEYS)
 def test_list_search_filter_sort_partial(records: Records, key: str) -> None:
     spec = REGISTRY[key]
-    obj = records.obj(key)
+    obj = records.by_model(REGISTRY[key].model)
     c = client_as(records.world.users["command"])
     base = f"/{spec.plural}/"
 
@@ -189,7 +135,7 @@ def test_list_search_filter_sort_partial(records: Records, key: str) -> None:
 @pytest.mark.parametrize("key", SPEC_KEYS)
 def test_export_csv(records: Records, key: str) -> None:
     spec = REGISTRY[key]
-    obj = records.obj(key)
+    obj = records.by_model(REGISTRY[key].model)
     c = client_as(records.world.users["command"])
     r = c.get(f"/{spec.plural}/export.csv")
     assert r.status_code == 200
@@ -205,7 +151,7 @@ def test_export_csv(records: Records, key: str) -> None:
 @pytest.mark.parametrize("key", SPEC_KEYS)
 def test_detail_edit_add_delete_pages(records: Records, key: str) -> None:
     spec = REGISTRY[key]
-    obj = records.obj(key)
+    obj = records.by_model(REGISTRY[key].model)
     c = client_as(records.world.users["command"])
 
     r = c.get(detail_url(spec, obj.pk))
@@ -229,7 +175,7 @@ def test_detail_edit_add_delete_pages(records: Records, key: str) -> None:
 @pytest.mark.parametrize("key", SPEC_KEYS)
 def test_anonymous_is_sent_to_login(records: Records, key: str) -> None:
     spec = REGISTRY[key]
-    obj = records.obj(key)
+    obj = records.by_model(REGISTRY[key].model)
     anon = Client()
     urls = [
         f"/{spec.plural}/",
