@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from convoy.core.access import restrict
-from convoy.core.forms import SearchFilterSet, ServiceForm
+from convoy.core.forms import DateInput, SearchFilterSet, ServiceForm
 
 from .models import Pledge, PledgeLine
 
@@ -25,8 +26,12 @@ class PledgeForm(ServiceForm):
 
 
 class PledgeFilter(SearchFilterSet):
-    pledged_after = django_filters.DateFilter(field_name="pledged_on", lookup_expr="gte")
-    pledged_before = django_filters.DateFilter(field_name="pledged_on", lookup_expr="lte")
+    pledged_after = django_filters.DateFilter(
+        field_name="pledged_on", lookup_expr="gte", label=_("Pledged from"), widget=DateInput()
+    )
+    pledged_before = django_filters.DateFilter(
+        field_name="pledged_on", lookup_expr="lte", label=_("Pledged until"), widget=DateInput()
+    )
 
     class Meta:
         model = Pledge

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from convoy.catalog.models import Category
-from convoy.core.forms import SearchFilterSet, ServiceForm
+from convoy.core.forms import DateInput, SearchFilterSet, ServiceForm
 
 from .models import Requirement
 
@@ -32,8 +32,12 @@ class RequirementForm(ServiceForm):
 
 
 class RequirementFilter(SearchFilterSet):
-    needed_before = django_filters.DateFilter(field_name="needed_by", lookup_expr="lte")
-    needed_after = django_filters.DateFilter(field_name="needed_by", lookup_expr="gte")
+    needed_after = django_filters.DateFilter(
+        field_name="needed_by", lookup_expr="gte", label=_("Needed from"), widget=DateInput()
+    )
+    needed_before = django_filters.DateFilter(
+        field_name="needed_by", lookup_expr="lte", label=_("Needed until"), widget=DateInput()
+    )
     any_category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(),
         method="filter_any_category",
