@@ -50,6 +50,7 @@ class ActorContext:
     actions: frozenset[str]
     is_coordinator: bool
     is_command: bool
+    time_zone: str = ""
 
     @property
     def authenticated(self) -> bool:
@@ -83,6 +84,7 @@ def actor_context(user: Any) -> ActorContext:
             actions=actions,
             is_coordinator=bool(roles & {"coordinator", "admin"}),
             is_command=is_command,
+            time_zone=membership.time_zone,
         )
     user._convoy_ctx = ctx
     return ctx

@@ -12,10 +12,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .access import actor_context, restrict
+from .access import restrict
 from .errors import DomainError, Forbidden, problem
 from .imports import import_rows, parse_csv
-from .registry import ModelSpec
+from .registry import ModelSpec, addable
 
 
 class NationCodeField(serializers.SlugRelatedField):
@@ -106,9 +106,7 @@ class SpecViewSet(viewsets.ModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_csv(self, request: Request) -> Response:
-        from .access import can_add
-
-        if self.spec.create is None or not can_add(request.user, self.spec.model):
+        if not addable(self.spec, request.user):
             raise Forbidden("You may not add records of this kind.")
         upload = request.FILES.get("file")
         if upload is None:
@@ -153,5 +151,17 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def owner_default_note(user: Any) -> str:
-    return actor_context(user).nation_code
+def lifecycle_action(name: str, *, doc: str, request: Any, response: Any, attr: str = "") -> Any:
+    """A POST ``/{id}/<name>/`` action that runs the spec's button ``name``.
+
+    DRF's ``@action`` records the function's name when it decorates, so the name is set first;
+    ``attr`` names the attribute where ``name`` would shadow a viewset method (``dispatch``).
+    """
+
+    def view(self: SpecViewSet, request: Request, pk: Any = None) -> Response:
+        return self.run_action(request, name)
+
+    view.__name__ = view.__qualname__ = attr or name
+    view.__doc__ = doc
+    routed = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
+    return extend_schema(request=request, responses=response)(routed(view))

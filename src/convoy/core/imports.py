@@ -72,29 +72,34 @@ def parse_csv(raw: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def _resolve(field_obj: forms.Field, value: str) -> Any:
-    """An id for a related-record field given an id or a natural key; the value otherwise."""
+def _natural_key(qs: Any, part: str) -> str:
+    """The id of the one record whose code, reference or name is ``part``; else ``part``."""
+    names = {f.name for f in qs.model._meta.get_fields()}
+    for key in NATURAL_KEYS:
+        if key in names:
+            hits = list(qs.filter(**{f"{key}__iexact": part}).values_list("pk", flat=True)[:2])
+            if len(hits) == 1:
+                return str(hits[0])
+    return part
+
+
+def _resolve(field_obj: forms.Field, value: str, seen: dict[tuple[int, str], str]) -> Any:
+    """An id for a related-record field given an id or a natural key; the value otherwise.
+    ``seen`` memoises look-ups for the whole file (rows repeat the same names)."""
     qs = getattr(field_obj, "queryset", None)
     if qs is None or not value:
         return value
     multiple = isinstance(field_obj, forms.ModelMultipleChoiceField)
     parts = [p.strip() for p in value.replace("|", ";").split(";")] if multiple else [value]
     out = []
-    for part in parts:
-        if not part:
-            continue
+    for part in filter(None, parts):
         if part.isdigit():
             out.append(part)
             continue
-        names = {f.name for f in qs.model._meta.get_fields()}
-        match = None
-        for key in NATURAL_KEYS:
-            if key in names:
-                hits = list(qs.filter(**{f"{key}__iexact": part}).values_list("pk", flat=True)[:2])
-                if len(hits) == 1:
-                    match = str(hits[0])
-                    break
-        out.append(match if match is not None else part)
+        key = (id(field_obj), part)
+        if key not in seen:
+            seen[key] = _natural_key(qs, part)
+        out.append(seen[key])
     return out if multiple else (out[0] if out else "")
 
 
@@ -111,10 +116,9 @@ def import_rows(spec: ModelSpec, actor: Any, rows: list[dict[str, str]]) -> Impo
         )
         return result
     cleaned: list[dict[str, Any]] = []
+    seen: dict[tuple[int, str], str] = {}
     for n, row in enumerate(rows, start=1):
-        data: dict[str, Any] = {}
-        for name, value in row.items():
-            data[name] = _resolve(template.fields[name], value)
+        data = {name: _resolve(template.fields[name], value, seen) for name, value in row.items()}
         form = spec.form(data=_as_querydict(data), actor=actor)
         if form.is_valid():
             cleaned.append(form.service_data())

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .access import actor_context
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -23,11 +25,8 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(rid)
-        tz_name = ""
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            membership = getattr(user, "membership", None)
-            tz_name = getattr(membership, "time_zone", "") or ""
+        # the same cached context restrict() uses: one membership query per request
+        tz_name = actor_context(getattr(request, "user", None)).time_zone
         try:
             timezone.activate(zoneinfo.ZoneInfo(tz_name)) if tz_name else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

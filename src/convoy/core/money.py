@@ -73,20 +73,3 @@ class RateTable:
     def to_eur_amount(self, amount: Decimal, currency: str, on: dt.date) -> Decimal:
         """Unrounded EUR value (round once, at the end of a sum)."""
         return amount * self.rate(currency, on)
-
-
-def to_eur(amount: Decimal, currency: str, on: dt.date) -> Decimal:
-    """Convert one amount (one query); use :class:`RateTable` for many."""
-    from .models import ExchangeRate
-
-    if currency == "EUR":
-        return eur(amount)
-    row = (
-        ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
-        or ExchangeRate.objects.filter(currency=currency).order_by("date").first()
-    )
-    if row is None:
-        raise DomainError(
-            _("No exchange rate for %(currency)s.") % {"currency": currency}, field="currency"
-        )
-    return eur(amount * row.eur_per_unit)

@@ -24,6 +24,10 @@ class ActionButton:
     max_quantity: Callable[[Any], int] | None = None
     style: str = ""
 
+    def offer(self, obj: Any) -> dict[str, Any]:
+        """The button for one record, with its quantity cap worked out (templates call nothing)."""
+        return {"b": self, "max": self.max_quantity(obj) if self.max_quantity else None}
+
 
 @dataclass
 class ModelSpec:
@@ -46,7 +50,6 @@ class ModelSpec:
     detail_extra: Callable[[Any, Any], dict[str, Any]] | None = None  # (request, obj) -> context
     actions: list[ActionButton] = field(default_factory=list)
     menu: str = ""  # navigation group; "" = not in menu
-    api_basename: str = ""
     ordering: list[str] = field(default_factory=list)
     sortable: list[str] = field(default_factory=list)
 
@@ -59,11 +62,11 @@ def register(spec: ModelSpec) -> ModelSpec:
     return spec
 
 
-def spec_for(model: type[models.Model]) -> ModelSpec | None:
-    for spec in REGISTRY.values():
-        if spec.model is model:
-            return spec
-    return None
+def addable(spec: ModelSpec, user: Any) -> bool:
+    """Whether ``user`` may add records of this entry (it has a create service, and the role)."""
+    from .access import can_add
+
+    return spec.create is not None and can_add(user, spec.model)
 
 
 def resolve(obj: Any, accessor: str) -> Any:

@@ -24,11 +24,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .access import can_add, restrict
+from .access import restrict
 from .errors import DomainError, apply_to_form
 from .imports import import_columns, import_rows, parse_csv
 from .models import AuditEvent
-from .registry import REGISTRY, ModelSpec, resolve
+from .registry import REGISTRY, ModelSpec, addable, resolve
 
 PAGE_SIZE = 25
 
@@ -95,7 +95,7 @@ class ListView(SpecView):
             q=request.GET.get("q", ""),
             sort=request.GET.get("sort", ""),
             querystring=params.urlencode(),
-            can_add=self.spec.create is not None and can_add(request.user, self.spec.model),
+            can_add=addable(self.spec, request.user),
         )
         template = "core/_table.html" if request.headers.get("HX-Request") else "core/list.html"
         return render(request, template, context)
@@ -170,9 +170,7 @@ class DetailView(SpecView):
             for a in {b.permission for b in self.spec.actions}
         }
         buttons = [
-            {"b": b, "max": b.max_quantity(obj) if b.max_quantity else None}
-            for b in self.spec.actions
-            if allowed.get(b.permission) and b.shown(obj)
+            b.offer(obj) for b in self.spec.actions if allowed.get(b.permission) and b.shown(obj)
         ]
         history = AuditEvent.objects.filter(
             object_type=model._meta.label_lower, object_id=str(obj.pk)
@@ -200,9 +198,7 @@ class FormView(SpecView):
         return render(request, "core/form.html", self.ctx(form=form, obj=obj))
 
     def _check_add(self, obj: Any) -> None:
-        if obj is None and (
-            self.spec.create is None or not can_add(self.request.user, self.spec.model)
-        ):
+        if obj is None and not addable(self.spec, self.request.user):
             raise Http404
 
     def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
@@ -281,7 +277,7 @@ class ImportView(SpecView):
     """Upload a CSV: every row valid and created, or nothing written and the errors by row."""
 
     def _allowed(self) -> None:
-        if self.spec.create is None or not can_add(self.request.user, self.spec.model):
+        if not addable(self.spec, self.request.user):
             raise Http404
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -314,7 +310,7 @@ class ImportView(SpecView):
 
 class ImportTemplateView(SpecView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        if self.spec.create is None or not can_add(request.user, self.spec.model):
+        if not addable(self.spec, request.user):
             raise Http404
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (

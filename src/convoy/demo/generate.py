@@ -105,7 +105,6 @@ def generate(
             size=requirements,
         )
         coal = rng.integers(0, len(coalitions), size=requirements)
-        release_rows = []
         ReleasedC = Requirement.released_to_coalitions.through
         for start in range(0, requirements, BATCH):
             stop = min(start + BATCH, requirements)

@@ -85,63 +85,63 @@ def bootstrap_admin() -> Any:
     return user
 
 
+def _missing(model: type[Any], field: str, rows: Iterable[Any], key: Callable[[Any], str]) -> list:
+    """The rows whose ``key`` is not yet a value of ``model.field`` (what a reload must add)."""
+    have = set(model.objects.values_list(field, flat=True))
+    return [r for r in rows if key(r) not in have]
+
+
+def _name(row: Any) -> str:
+    return str(row["name"])
+
+
 def load_reference(actor: Any, progress: Progress = _quiet) -> None:
     """Nations, coalitions, organisations, categories, items, capabilities, nodes, rates, users."""
-    existing = set(Nation.objects.values_list("code", flat=True))
-    for code, name, kind in data.NATIONS:
-        if code not in existing:
-            nations.nation_create(actor=actor, data={"code": code, "name": name, "kind": kind})
+    for code, name, kind in _missing(Nation, "code", data.NATIONS, lambda r: r[0]):
+        nations.nation_create(actor=actor, data={"code": code, "name": name, "kind": kind})
     by_code = {n.code: n for n in Nation.objects.all()}
     progress("nations")
 
-    have = set(Coalition.objects.values_list("name", flat=True))
-    for c in data.COALITIONS:
-        if c["name"] not in have:
-            nations.coalition_create(
-                actor=actor,
-                data={
-                    "name": c["name"],
-                    "area": c["area"],
-                    "lead_nations": [by_code[x] for x in c["leads"]],
-                    "members": [by_code[x] for x in c["members"]],
-                },
-            )
-    have = set(Organisation.objects.values_list("name", flat=True))
-    for o in data.ORGANISATIONS:
-        if o["name"] not in have:
-            nations.organisation_create(
-                actor=actor,
-                data={"name": o["name"], "nation": by_code[o["nation"]], "kind": o["kind"]},
-            )
+    for c in _missing(Coalition, "name", data.COALITIONS, _name):
+        nations.coalition_create(
+            actor=actor,
+            data={
+                "name": c["name"],
+                "area": c["area"],
+                "lead_nations": [by_code[x] for x in c["leads"]],
+                "members": [by_code[x] for x in c["members"]],
+            },
+        )
+    for o in _missing(Organisation, "name", data.ORGANISATIONS, _name):
+        nations.organisation_create(
+            actor=actor,
+            data={"name": o["name"], "nation": by_code[o["nation"]], "kind": o["kind"]},
+        )
     progress("coalitions and organisations")
 
-    have = set(Category.objects.values_list("code", flat=True))
-    for code, name in data.CATEGORIES:
-        if code not in have:
-            catalog.category_create(actor=actor, data={"code": code, "name": name})
+    for code, name in _missing(Category, "code", data.CATEGORIES, lambda r: r[0]):
+        catalog.category_create(actor=actor, data={"code": code, "name": name})
     cats = {c.code: c for c in Category.objects.all()}
-    have = set(Item.objects.values_list("name", flat=True))
-    for i in data.ITEMS:
-        if i["name"] not in have:
-            catalog.item_create(
-                actor=actor,
-                data={
-                    "name": i["name"],
-                    "category": cats[i["category"]],
-                    "unit": i["unit"],
-                    "unit_value_eur": Decimal(i["unit_value_eur"]),
-                    "nsn": i["nsn"] or "",
-                    "description": i["description"],
-                },
-            )
-    items = {i.name: i for i in Item.objects.all()}
+    for i in _missing(Item, "name", data.ITEMS, _name):
+        catalog.item_create(
+            actor=actor,
+            data={
+                "name": i["name"],
+                "category": cats[i["category"]],
+                "unit": i["unit"],
+                "unit_value_eur": Decimal(i["unit_value_eur"]),
+                "nsn": i["nsn"] or "",
+                "description": i["description"],
+            },
+        )
+    items = {i.name: i for i in Item.objects.prefetch_related("substitutes", "consumes")}
     for i in data.ITEMS:
         item = items[i["name"]]
         subs = {items[n].pk for n in i["substitutes"]}
         cons = {items[n].pk for n in i["consumes"]}
-        if subs != set(item.substitutes.values_list("pk", flat=True)) or cons != set(
-            item.consumes.values_list("pk", flat=True)
-        ):
+        if subs != {s.pk for s in item.substitutes.all()} or cons != {
+            c.pk for c in item.consumes.all()
+        }:
             catalog.item_update(
                 actor=actor,
                 obj=item,
@@ -150,10 +150,7 @@ def load_reference(actor: Any, progress: Progress = _quiet) -> None:
     progress("catalogue")
 
     coalitions = {c.name: c for c in Coalition.objects.all()}
-    have = set(Capability.objects.values_list("name", flat=True))
-    for cap in data.CAPABILITIES:
-        if cap["name"] in have:
-            continue
+    for cap in _missing(Capability, "name", data.CAPABILITIES, _name):
         obj = catalog.capability_create(
             actor=actor,
             data={
@@ -169,21 +166,19 @@ def load_reference(actor: Any, progress: Progress = _quiet) -> None:
     progress("capabilities")
 
     orgs = {o.name: o for o in Organisation.objects.all()}
-    have = set(Node.objects.values_list("name", flat=True))
-    for n in data.NODES:
-        if n["name"] not in have:
-            logistics.node_create(
-                actor=actor,
-                data={
-                    "name": n["name"],
-                    "kind": n["kind"],
-                    "nation": by_code[n["nation"]],
-                    "organisation": orgs.get(n["organisation"] or ""),
-                    "latitude": Decimal(str(n["lat"])).quantize(Decimal("0.00001")),
-                    "longitude": Decimal(str(n["lon"])).quantize(Decimal("0.00001")),
-                    "daily_capacity": n["capacity"],
-                },
-            )
+    for n in _missing(Node, "name", data.NODES, _name):
+        logistics.node_create(
+            actor=actor,
+            data={
+                "name": n["name"],
+                "kind": n["kind"],
+                "nation": by_code[n["nation"]],
+                "organisation": orgs.get(n["organisation"] or ""),
+                "latitude": Decimal(str(n["lat"])).quantize(Decimal("0.00001")),
+                "longitude": Decimal(str(n["lon"])).quantize(Decimal("0.00001")),
+                "daily_capacity": n["capacity"],
+            },
+        )
     progress("nodes")
 
     load_rates(actor)

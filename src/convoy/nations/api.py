@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from rest_framework import serializers
-
 from convoy.core.api import NationCodeField, ServiceSerializer, SpecViewSet
 
 from .models import Coalition, Nation, Organisation
@@ -50,6 +48,3 @@ class OrganisationViewSet(SpecViewSet):
     spec = ORGANISATION
     serializer_class = OrganisationSerializer
     filterset_fields = ["kind", "nation"]
-
-
-_ = serializers

@@ -145,15 +145,16 @@ def coverage(*, actor: Any) -> Coverage:
         )
         pledged[row["item_id"]] = row["offered"]
 
+    catalogue = restrict(Item.objects.all(), actor, "view")
     items = {
         pk: (cat, value)
-        for pk, cat, value in Item.objects.values_list("pk", "category_id", "unit_value_eur")
+        for pk, cat, value in catalogue.values_list("pk", "category_id", "unit_value_eur")
     }
     cat_mean = {
         row["category_id"]: eur(row["v"] or 0)
-        for row in Item.objects.values("category_id").annotate(v=Avg("unit_value_eur"))
+        for row in catalogue.order_by().values("category_id").annotate(v=Avg("unit_value_eur"))
     }
-    categories = dict(Category.objects.values_list("pk", "name"))
+    categories = dict(restrict(Category.objects.all(), actor, "view").values_list("pk", "name"))
 
     by_priority = {p: CoverageRow(p, str(label)) for p, label in Priority.choices}
     by_category: dict[int, CoverageRow] = {}
@@ -227,8 +228,10 @@ class DonorTotal:
 def donor_totals(*, actor: Any) -> list[DonorTotal]:
     """Totals by donor in EUR: committed (accepted and beyond), pledged (offered), delivered."""
     rates = RateTable.load()
-    unit_values = dict(Item.objects.values_list("pk", "unit_value_eur"))
-    names = dict(Nation.objects.values_list("code", "name"))
+    unit_values = dict(
+        restrict(Item.objects.all(), actor, "view").values_list("pk", "unit_value_eur")
+    )
+    names = dict(restrict(Nation.objects.all(), actor, "view").values_list("code", "name"))
     totals: dict[str, DonorTotal] = {}
     rows = (
         restrict(PledgeLine.objects.all(), actor, "view")

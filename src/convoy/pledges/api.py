@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from convoy.core.api import NationCodeField, QuantitySerializer, ServiceSerializer, SpecViewSet
+from convoy.core.api import (
+    NationCodeField,
+    QuantitySerializer,
+    ServiceSerializer,
+    SpecViewSet,
+    lifecycle_action,
+)
 
 from .models import Pledge, PledgeLine
 from .views import PLEDGE, PLEDGE_LINE
@@ -84,15 +86,9 @@ class PledgeViewSet(SpecViewSet):
 
 
 def _move(name: str, doc: str, attr: str = "") -> Any:
-    def view(self: PledgeLineViewSet, request: Request, pk: Any = None) -> Response:
-        return self.run_action(request, name)
-
-    # DRF's @action records the function's name: set it before decorating.
-    view.__name__ = view.__qualname__ = attr or name
-    view.__doc__ = doc
-    decorate = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
-    schema = extend_schema(request=QuantitySerializer, responses=PledgeLineSerializer)
-    return schema(decorate(view))
+    return lifecycle_action(
+        name, doc=doc, request=QuantitySerializer, response=PledgeLineSerializer, attr=attr
+    )
 
 
 class PledgeLineViewSet(SpecViewSet):

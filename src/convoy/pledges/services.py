@@ -27,7 +27,7 @@ from convoy.core.services import (
     update_record,
 )
 
-from .models import COMMITTED_STATES, LINE_STATES, Pledge, PledgeLine
+from .models import LINE_STATES, Pledge, PledgeLine
 
 STATE_LABELS = {
     "offered": gettext_lazy("offered"),
@@ -195,6 +195,3 @@ def pledge_line_accept(
     *, actor: Any, line: PledgeLine, quantity: int, reason: str = ""
 ) -> PledgeLine:
     return pledge_line_move(actor=actor, line=line, move="accept", quantity=quantity, reason=reason)
-
-
-__all__ = ["COMMITTED_STATES", "MOVES", "pledge_line_accept", "pledge_line_move"]

@@ -56,7 +56,7 @@ def _lines_context(request: HttpRequest, pledge: Pledge) -> dict[str, Any]:
     rows = []
     for line in lines:
         buttons = [
-            {"b": b, "max": getattr(line, services.MOVES[b.name].source)}
+            b.offer(line)
             for b in LINE_BUTTONS
             if line.pk in allowed.get(b.permission, set()) and b.shown(line)
         ]

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from convoy.catalog.models import Category
-from convoy.core.api import NationCodeField, ReasonSerializer, ServiceSerializer, SpecViewSet
+from convoy.core.api import (
+    NationCodeField,
+    ReasonSerializer,
+    ServiceSerializer,
+    SpecViewSet,
+    lifecycle_action,
+)
 
 from .models import Requirement
 from .views import REQUIREMENT
@@ -59,15 +61,7 @@ class RequirementSerializer(ServiceSerializer):
 
 
 def _transition(name: str, doc: str) -> Any:
-    def view(self: RequirementViewSet, request: Request, pk: Any = None) -> Response:
-        return self.run_action(request, name)
-
-    # DRF's @action records the function's name: set it before decorating.
-    view.__name__ = view.__qualname__ = name
-    view.__doc__ = doc
-    decorate = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
-    schema = extend_schema(request=ReasonSerializer, responses=RequirementSerializer)
-    return schema(decorate(view))
+    return lifecycle_action(name, doc=doc, request=ReasonSerializer, response=RequirementSerializer)
 
 
 class RequirementViewSet(SpecViewSet):

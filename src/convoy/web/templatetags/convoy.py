@@ -47,11 +47,6 @@ def meur(value: Any) -> str:
 
 
 @register.filter
-def call(fn: Any, arg: Any) -> Any:
-    return fn(arg)
-
-
-@register.filter
 def changes(event: Any) -> str:
     before, after = event.before or {}, event.after or {}
     if not before:
