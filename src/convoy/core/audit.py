@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .access import actor_context
@@ -74,8 +74,39 @@ def audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    actor_username: str = "",
 ) -> AuditEvent:
-    """Append one audit event. Call inside the write's ``transaction.atomic`` block."""
+    """Append one audit event. Call inside the write's ``transaction.atomic`` block.
+
+    Outside one (security events: a failed login, a refused request) it opens its own, so that the
+    chain lock is held until the event is stored.
+    """
+    with transaction.atomic():
+        return _append(
+            actor=actor,
+            action=action,
+            obj=obj,
+            object_type=object_type,
+            object_id=object_id,
+            before=before,
+            after=after,
+            reason=reason,
+            actor_username=actor_username,
+        )
+
+
+def _append(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str,
+    actor_username: str,
+) -> AuditEvent:
     ctx = actor_context(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -89,7 +120,7 @@ def audit(
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_username=getattr(actor, "username", "") or "",
+        actor_username=actor_username or getattr(actor, "username", "") or "",
         nation_code=ctx.nation_code,
         request_id=request_id_var.get(),
         action=action,
