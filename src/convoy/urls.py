@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from convoy.catalog.api import CapabilityViewSet, CategoryViewSet, ItemViewSet
 from convoy.catalog.urls import urlpatterns as catalog_urls
+from convoy.core.auditlog import AuditEventViewSet
 from convoy.core.rates import ExchangeRateViewSet
 from convoy.core.views import registry_urls
 from convoy.logistics.api import NodeViewSet
@@ -28,6 +29,7 @@ router.register("exchange-rates", ExchangeRateViewSet, basename="api-exchangerat
 router.register("requirements", RequirementViewSet, basename="api-requirement")
 router.register("pledges", PledgeViewSet, basename="api-pledge")
 router.register("pledge-lines", PledgeLineViewSet, basename="api-pledgeline")
+router.register("audit-events", AuditEventViewSet, basename="api-auditevent")
 
 urlpatterns = [
     path("", web.dashboard, name="dashboard"),

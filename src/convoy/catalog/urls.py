@@ -3,22 +3,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convoy.core.access import restrict
 from convoy.core.errors import DomainError
+from convoy.core.views import object_or_refuse
 
 from . import services
-from .models import Capability, Item
+from .models import Item
+from .views import CAPABILITY
 
 
 @login_required
 @require_POST
 def set_component(request: HttpRequest, pk: int) -> HttpResponse:
-    cap = get_object_or_404(restrict(Capability.objects.all(), request.user, "view"), pk=pk)
+    cap = object_or_refuse(CAPABILITY, request.user, pk, "change")
     item = (
         restrict(Item.objects.all(), request.user, "view")
         .filter(pk=request.POST.get("item") or 0)

@@ -12,6 +12,8 @@ search and jobs all start from it. A model declares how it is scoped with ``acce
   through a coalition they belong to, and to command staff (coordinators). Only the owner nation's
   editors and coordinators change them.
 * ``"child:<field>"`` – records that follow their parent (pledge lines follow their pledge).
+* ``"audit"`` – the audit trail: coordinators and admins read all of it; nobody writes through
+  the application (``core.audit`` appends). A record's history is shown with the record.
 
 Roles give actions: viewer view; editor view, add, change, delete; approver view, approve;
 coordinator (command staff) and admin all of them. ``approve`` on owned records (validating a
@@ -116,6 +118,8 @@ def scope_q(model: type[models.Model], ctx: ActorContext, action: str) -> Q | No
     if not ctx.authenticated or action not in ctx.actions:
         return nothing
     policy = policy_of(model)
+    if policy == "audit":  # the trail: command staff search it; nobody edits it
+        return None if action == "view" and ctx.is_coordinator else nothing
     if policy.startswith("child:"):
         parent_field = policy.split(":", 1)[1]
         parent_model = model._meta.get_field(parent_field).related_model
@@ -166,6 +170,8 @@ def can_add(user: Any, model: type[models.Model]) -> bool:
     if not ctx.authenticated or "add" not in ctx.actions:
         return False
     policy = policy_of(model)
+    if policy == "audit":
+        return False
     if policy == "reference":
         return ctx.is_coordinator
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,9 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .access import restrict
+from .concurrency import etag, expecting, parse_if_match
 from .errors import DomainError, Forbidden, problem
 from .imports import import_rows, parse_csv
 from .registry import ModelSpec, addable
+from .security import note_refusal
 
 
 class NationCodeField(serializers.SlugRelatedField):
@@ -62,6 +65,37 @@ class SpecViewSet(viewsets.ModelViewSet):
     @property
     def ordering_fields(self) -> list[str]:
         return self.spec.sortable
+
+    def get_object(self) -> Any:
+        """The record from the visible queryset; an invisible one answers 404 (refusal noted)."""
+        try:
+            return super().get_object()
+        except Http404:
+            pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            note_refusal(self.request.user, self.spec.model, pk, "view")
+            raise
+
+    def _if_match(self) -> int | None:
+        return parse_if_match(self.request.headers.get("If-Match"))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # the right to add is checked before the input, so a refusal never looks like bad input
+        if not addable(self.spec, request.user):
+            raise Forbidden("You may not add records of this kind.")
+        return super().create(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return with_etag(super().retrieve(request, *args, **kwargs))
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        with expecting(obj, self._if_match()):
+            return with_etag(super().update(request, *args, **kwargs))
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        obj = self.get_object()
+        with expecting(obj, self._if_match()):
+            return super().destroy(request, *args, **kwargs)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         if self.spec.create is None:
@@ -136,10 +170,19 @@ class SpecViewSet(viewsets.ModelViewSet):
             s = QuantitySerializer(data=body)
             s.is_valid(raise_exception=True)
             quantity = s.validated_data["quantity"]
-        obj = button.run(
-            actor=request.user, obj=obj, quantity=quantity, reason=str(body.get("reason", ""))
-        )
-        return Response(self.get_serializer(obj).data)
+        with expecting(obj, self._if_match()):
+            obj = button.run(
+                actor=request.user, obj=obj, quantity=quantity, reason=str(body.get("reason", ""))
+            )
+        return with_etag(Response(self.get_serializer(obj).data))
+
+
+def with_etag(response: Response) -> Response:
+    """``ETag: "v<version>"`` on a single record's response; send it back as ``If-Match``."""
+    data = getattr(response, "data", None)
+    if isinstance(data, dict) and isinstance(data.get("version"), int):
+        response["ETag"] = etag(data["version"])
+    return response
 
 
 class QuantitySerializer(serializers.Serializer):

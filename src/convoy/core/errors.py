@@ -114,6 +114,18 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler: every error leaves as ``application/problem+json``."""
     if isinstance(exc, DomainError):
+        current = getattr(exc, "current_version", None)
+        if current is not None:  # a stale If-Match: say what the record is at now
+            response = problem(
+                exc.status,
+                exc.message,
+                exc.message,
+                code=exc.code,
+                current_version=current,
+                changed_by=getattr(exc, "changed_by", ""),
+            )
+            response["ETag"] = f'"v{current}"'
+            return response
         return problem(exc.status, exc.message, exc.message, code=exc.code, errors=exc.errors)
     if isinstance(exc, ValidationError):
         d = DomainError.from_validation_error(exc)

@@ -1,4 +1,5 @@
-"""Per-request context: a request id for the audit trail, and the user's time zone."""
+"""Per-request context: a request id for the audit trail, the user's time zone, and the
+recording of refused access once the request is over."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .access import actor_context
+from .security import note_request_refusal, refusal_scope
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -32,7 +34,15 @@ class RequestContextMiddleware:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
         try:
-            response = self.get_response(request)
+            with refusal_scope():
+                response = self.get_response(request)
+                if response.status_code in (401, 403):
+                    note_request_refusal(
+                        getattr(request, "user", None),
+                        request.method or "",
+                        request.path,
+                        response.status_code,
+                    )
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid

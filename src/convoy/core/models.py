@@ -50,11 +50,14 @@ class OwnedModel(TimestampedModel):
 
 
 class AuditEvent(models.Model):
-    """One write, appended in the transaction of the write. Never updated or deleted."""
+    """One write (or security event), appended in the transaction of the write. Never updated or
+    deleted: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002). Coordinators and
+    admins search them; everyone sees the history of the records they can see."""
 
     occurred_at = models.DateTimeField(_("time (UTC)"), db_index=True)
+    # PROTECT: a user with events is deactivated, never deleted (deleting would rewrite events)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_username = models.CharField(_("actor"), max_length=150, blank=True)
     nation_code = models.CharField(_("nation"), max_length=8, blank=True, db_index=True)
@@ -82,7 +85,7 @@ class AuditEvent(models.Model):
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code."))
 
 
-class ExchangeRate(models.Model):
+class ExchangeRate(TimestampedModel):
     """How many EUR one unit of ``currency`` was worth on ``date`` (reference rate)."""
 
     access_policy = "reference"

@@ -53,7 +53,8 @@ RATE = register(
 class ExchangeRateSerializer(ServiceSerializer):
     class Meta:
         model = ExchangeRate
-        fields = ["id", "currency", "date", "eur_per_unit"]
+        fields = ["id", "currency", "date", "eur_per_unit", "version"]
+        read_only_fields = ["version"]
 
 
 class ExchangeRateViewSet(SpecViewSet):

@@ -52,6 +52,7 @@ class ModelSpec:
     menu: str = ""  # navigation group; "" = not in menu
     ordering: list[str] = field(default_factory=list)
     sortable: list[str] = field(default_factory=list)
+    searchable: bool = True  # in the platform-wide search (the audit trail has its own)
 
 
 REGISTRY: dict[str, ModelSpec] = {}

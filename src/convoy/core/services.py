@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from .access import actor_context, can_add, policy_of, restrict
 from .audit import audit, snapshot
+from .concurrency import check_version
 from .errors import DomainError, Forbidden
+from .security import note_refusal
 
 M = TypeVar("M", bound=models.Model)
 
@@ -42,21 +44,26 @@ def _ensure_in_scope(actor: Any, obj: models.Model) -> None:
 
 
 def lock_for(model: type[M], actor: Any, action: str, pk: Any) -> M:
-    """Fetch and lock a record the actor may act on; invisible or out of scope answers 404."""
+    """Fetch and lock a record the actor may act on; invisible answers 404, visible but not
+    permitted 403. A version the caller expects (``concurrency.expecting``) is checked here."""
     from django.http import Http404
 
     qs = restrict(model._default_manager.all(), actor, action)
     try:
-        return qs.select_for_update().get(pk=pk)
+        locked = qs.select_for_update().get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         if (
             action != "view"
             and restrict(model._default_manager.all(), actor, "view").filter(pk=pk).exists()
         ):
+            note_refusal(actor, model, pk, action)
             raise Forbidden(
                 _("You may not %(action)s this record.") % {"action": _(action)}
             ) from exc
+        note_refusal(actor, model, pk, action)
         raise Http404(_("No such record.")) from exc
+    check_version(locked)
+    return locked
 
 
 @transaction.atomic

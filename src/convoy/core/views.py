@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import (
@@ -18,17 +19,19 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from .access import restrict
+from .concurrency import PreconditionFailed, expecting, parse_form_version
 from .errors import DomainError, apply_to_form
 from .imports import import_columns, import_rows, parse_csv
 from .models import AuditEvent
 from .registry import REGISTRY, ModelSpec, addable, resolve
+from .security import note_refusal
 
 PAGE_SIZE = 25
 
@@ -68,13 +71,26 @@ class SpecView(LoginRequiredMixin, View):
     spec: ModelSpec = cast(ModelSpec, None)  # set by as_view(spec=...)
 
     def get_object(self, pk: Any, action: str = "view") -> Any:
-        qs = restrict(self.spec.model._default_manager.all(), self.request.user, action)
-        if self.spec.select_related:
-            qs = qs.select_related(*self.spec.select_related)
-        return get_object_or_404(qs, pk=pk)
+        """The record if ``action`` is allowed on it; 403 if it is visible but the action is
+        not allowed; 404 if it is not visible (a refusal is recorded if the record exists)."""
+        return object_or_refuse(self.spec, self.request.user, pk, action)
 
     def ctx(self, **extra: Any) -> dict[str, Any]:
         return {"spec": self.spec, **extra}
+
+
+def object_or_refuse(spec: ModelSpec, user: Any, pk: Any, action: str) -> Any:
+    manager = spec.model._default_manager
+    qs = restrict(manager.all(), user, action)
+    if spec.select_related:
+        qs = qs.select_related(*spec.select_related)
+    obj = qs.filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    note_refusal(user, spec.model, pk, action)
+    if action != "view" and restrict(manager.all(), user, "view").filter(pk=pk).exists():
+        raise PermissionDenied(_("You may not %(action)s this record.") % {"action": _(action)})
+    raise Http404(_("No such record."))
 
 
 class ListView(SpecView):
@@ -172,9 +188,11 @@ class DetailView(SpecView):
         buttons = [
             b.offer(obj) for b in self.spec.actions if allowed.get(b.permission) and b.shown(obj)
         ]
-        history = AuditEvent.objects.filter(
-            object_type=model._meta.label_lower, object_id=str(obj.pk)
-        ).order_by("-id")[:50]
+        history = (
+            AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
+            .exclude(action__startswith="security.")  # refusals: the audit search's business
+            .order_by("-id")[:50]
+        )
         extra = self.spec.detail_extra(self.request, obj) if self.spec.detail_extra else {}
         return self.ctx(
             **extra,
@@ -195,16 +213,20 @@ class FormView(SpecView):
         self._check_add(obj)
         initial = {k: v for k, v in request.GET.items() if k in self.spec.form.base_fields}
         form = self.spec.form(instance=obj, actor=request.user, initial=initial)
-        return render(request, "core/form.html", self.ctx(form=form, obj=obj))
+        version = getattr(obj, "version", None)
+        return render(request, "core/form.html", self.ctx(form=form, obj=obj, version=version))
 
     def _check_add(self, obj: Any) -> None:
         if obj is None and not addable(self.spec, self.request.user):
-            raise Http404
+            raise PermissionDenied(_("You may not add records of this kind."))
 
     def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         obj = self.get_object(pk, "change") if pk is not None else None
         self._check_add(obj)
         form = self.spec.form(request.POST, instance=obj, actor=request.user)
+        opened = parse_form_version(request.POST.get("_version"))
+        version = opened
+        status = 400
         if form.is_valid():
             data = form.service_data()
             try:
@@ -214,12 +236,23 @@ class FormView(SpecView):
                     messages.success(request, _("%(obj)s created.") % {"obj": obj})
                 else:
                     assert self.spec.update is not None
-                    obj = self.spec.update(actor=request.user, obj=obj, data=data)
+                    with expecting(obj, opened):
+                        obj = self.spec.update(actor=request.user, obj=obj, data=data)
                     messages.success(request, _("%(obj)s saved.") % {"obj": obj})
                 return HttpResponseRedirect(reverse(f"{self.spec.key}_detail", args=[obj.pk]))
+            except PreconditionFailed as exc:
+                # keep the user's input; saving again overwrites the other change knowingly
+                form.add_error(
+                    None,
+                    exc.message
+                    + " "
+                    + _("Your input is kept below: check their change, then save again."),
+                )
+                version, status = exc.current_version, 409
             except DomainError as exc:
                 apply_to_form(form, exc)
-        return render(request, "core/form.html", self.ctx(form=form, obj=obj), status=400)
+        context = self.ctx(form=form, obj=obj, version=version)
+        return render(request, "core/form.html", context, status=status)
 
 
 class DeleteView(SpecView):
@@ -243,10 +276,10 @@ class ActionView(SpecView):
     """POST a lifecycle action; a refusal changes nothing and is shown as a message."""
 
     def post(self, request: HttpRequest, pk: Any, action: str) -> HttpResponse:
-        obj = self.get_object(pk)
         button = next((b for b in self.spec.actions if b.name == action), None)
         if button is None:
             raise Http404
+        obj = self.get_object(pk, button.permission)
         redirect = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             redirect, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -260,12 +293,13 @@ class ActionView(SpecView):
                 return HttpResponseRedirect(redirect)
             quantity = int(raw)
         try:
-            button.run(
-                actor=request.user,
-                obj=obj,
-                quantity=quantity,
-                reason=request.POST.get("reason", ""),
-            )
+            with expecting(obj, parse_form_version(request.POST.get("_version"))):
+                button.run(
+                    actor=request.user,
+                    obj=obj,
+                    quantity=quantity,
+                    reason=request.POST.get("reason", ""),
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -278,7 +312,7 @@ class ImportView(SpecView):
 
     def _allowed(self) -> None:
         if not addable(self.spec, self.request.user):
-            raise Http404
+            raise PermissionDenied(_("You may not add records of this kind."))
 
     def get(self, request: HttpRequest) -> HttpResponse:
         self._allowed()
@@ -311,7 +345,7 @@ class ImportView(SpecView):
 class ImportTemplateView(SpecView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not addable(self.spec, request.user):
-            raise Http404
+            raise PermissionDenied(_("You may not add records of this kind."))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.spec.plural}-import-template.csv"'

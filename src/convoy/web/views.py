@@ -50,6 +50,8 @@ def search_results(user: Any, text: str, limit: int = SEARCH_LIMIT) -> list[dict
     if len(text.strip()) < 2:
         return groups
     for spec in REGISTRY.values():
+        if not spec.searchable:
+            continue
         qs = restrict(spec.model._default_manager.all(), user, "view").filter(search_q(spec, text))
         if spec.select_related:
             qs = qs.select_related(*spec.select_related)

@@ -85,8 +85,8 @@ def test_semicolon_files_from_excel(world: Any, client_for: Any) -> None:
 
 def test_template_and_permissions(world: Any, client_for: Any) -> None:
     c = client_for(world.users["deu"])
-    assert c.get("/items/import/").status_code == 404  # reference data: the command's
-    assert c.get("/items/import-template.csv").status_code == 404
+    assert c.get("/items/import/").status_code == 403  # reference data: the command's
+    assert c.get("/items/import-template.csv").status_code == 403
     r = client_for(world.users["ukr"]).get("/requirements/import-template.csv")
     header = r.content.decode().strip().split(",")
     assert header[:4] == ["title", "item", "category", "quantity"]

@@ -12,7 +12,7 @@ from django.db import models
 
 from convoy.catalog import services as catalog
 from convoy.catalog.models import Capability, Category, Item
-from convoy.core.models import ExchangeRate
+from convoy.core.models import AuditEvent, ExchangeRate
 from convoy.core.tests import factories
 from convoy.core.tests.factories import World
 from convoy.logistics.models import Node
@@ -45,6 +45,7 @@ class Records:
             Pledge: self.pledge,
             PledgeLine: self.line,
             ExchangeRate: ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
+            AuditEvent: AuditEvent.objects.filter(action="requirement.create").first(),
         }
         return objects[model]
 

@@ -42,6 +42,7 @@ FILTERS: dict[str, tuple[dict[str, str], dict[str, str] | None] | None] = {
     "requirement": ({"priority": "1"}, {"priority": "4"}),
     "pledge": ({"kind": "in_kind"}, {"kind": "funding"}),
     "pledgeline": ({"item": "<leo>"}, {"item": "<shell>"}),
+    "auditevent": ({"action": "requirement."}, {"action": "nation."}),
     "exchangerate": ({"currency": "USD", "date__lte": "2025-03-01"}, {"currency": "GBP"}),
 }
 
@@ -411,8 +412,11 @@ def test_unreleased_requirement_is_not_found_for_france(records: Records) -> Non
     deu = client_as(records.world.users["deu"])
     assert deu.get(f"/requirements/{req.pk}/").status_code == 200
     assert link_to(spec, req.pk) in text(deu.get("/requirements/"))
-    # DEU may see it but not change it: the edit page is not found for it either
-    assert deu.get(f"/requirements/{req.pk}/edit/").status_code == 404
+    # DEU may see it but not change it: the edit page is refused (403), and the refusal recorded
+    assert deu.get(f"/requirements/{req.pk}/edit/").status_code == 403
+    refusal = AuditEvent.objects.filter(action="security.refused").order_by("-id").first()
+    assert refusal is not None and refusal.actor_username == "deu"
+    assert (refusal.object_type, refusal.object_id) == ("requirements.requirement", str(req.pk))
 
 
 # --- time zone ------------------------------------------------------------------------------
