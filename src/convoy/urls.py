@@ -36,6 +36,7 @@ urlpatterns = [
     path("search/", web.search, name="search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("convoy.nations.urls")),  # account/tokens/ and api/tokens/
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),

@@ -7,6 +7,7 @@ The environment picks the module (``CONVOY_ENV`` = dev | test | production, see
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "convoy.core.middleware.RequestContextMiddleware",
+    # last: turns a lockout flagged during authentication into the lockout page or problem
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convoy.urls"
@@ -97,6 +100,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id first: new and re-hashed passwords use it; the others stay so that older hashes still
+# verify (and are upgraded to Argon2 at the next successful login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# django-axes first: it refuses a locked-out username at its address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: 5 failed logins for one username from one address lock that username at that address
+# for 30 minutes (each further failure there restarts the 30 minutes). The same username from
+# another address, and other usernames from the same address, are not affected: a stranger cannot
+# lock a user out from elsewhere. `convoy axes_reset_username NAME` unlocks early.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "convoy.nations.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "convoy.nations.security.client_address"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+# Behind N reverse proxies that append to X-Forwarded-For, the client address is the N-th entry
+# from the right; 0 (the default) uses REMOTE_ADDR. Never trust the header without a proxy.
+CONVOY_TRUSTED_PROXY_COUNT = int(os.environ.get("CONVOY_TRUSTED_PROXY_COUNT", "0"))
+
+# API tokens: a token lives 90 days unless its owner picks otherwise, never more than a year.
+CONVOY_API_TOKEN_DEFAULT_DAYS = 90
+CONVOY_API_TOKEN_MAX_DAYS = 365
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template, never from the cookie
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -119,8 +161,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first, so that a missing or bad token answers 401 with WWW-Authenticate: Bearer
+        "convoy.nations.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -147,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ApiTokenStatusEnum": "convoy.nations.models.ApiToken.Status"},
 }
 
 CONVOY_COMMAND_NATION = "NSATU"
