@@ -85,6 +85,13 @@ class UserAdmin(DjangoUserAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # a user's membership and tokens go with the account (recorded in its user.delete event),
+        # although their own admin pages offer no delete
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        cascaded = {str(Membership._meta.verbose_name), str(ApiToken._meta.verbose_name)}
+        return deleted, counts, {p for p in perms_needed if str(p) not in cascaded}, protected
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         user_delete(actor=request.user, user=obj, reason="admin")
 

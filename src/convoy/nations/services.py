@@ -156,7 +156,11 @@ def user_delete(*, actor: Any, user: Any, reason: str = "") -> None:
             locked.delete()
     except (ProtectedError, RestrictedError) as exc:
         raise Conflict(
-            _("%(obj)s is still used by other records and cannot be deleted.") % {"obj": repr_}
+            _(
+                "%(obj)s has acted or is named in other records (the audit trail keeps who did "
+                "what) and cannot be deleted: deactivate the account instead."
+            )
+            % {"obj": repr_}
         ) from exc
     audit(
         actor=actor,
