@@ -45,3 +45,13 @@ def event_text(event: AuditEvent) -> str:
         },
         default=str,
     )
+
+
+def before(event: AuditEvent) -> dict[str, Any]:
+    assert isinstance(event.before, dict)
+    return event.before
+
+
+def after(event: AuditEvent) -> dict[str, Any]:
+    assert isinstance(event.after, dict)
+    return event.after

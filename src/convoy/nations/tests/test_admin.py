@@ -16,7 +16,7 @@ from convoy.core.tests.factories import World, make_user
 from convoy.nations import services
 from convoy.nations.models import ApiToken, Membership
 
-from .helpers import admin_user, event_text, events
+from .helpers import admin_user, after, before, event_text, events
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -53,7 +53,7 @@ def change_data(user: Any, **overrides: Any) -> dict[str, Any]:
 def test_adding_a_user_in_the_admin_is_audited_without_the_password(world: World) -> None:
     c = admin_client(admin_user(world))
     boss = admin_user_of(c)
-    before = AuditEvent.objects.count()
+    n0 = AuditEvent.objects.count()
     r = c.post(
         "/admin/auth/user/add/",
         {
@@ -66,12 +66,12 @@ def test_adding_a_user_in_the_admin_is_audited_without_the_password(world: World
     assert r.status_code == 302, r.content.decode()[:2000]
     user = User.objects.get(username="newcomer")
     assert user.check_password(NEW_PASSWORD)
-    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.count() == n0 + 1
     [event] = events("user.create")
     assert event.actor_id == boss.pk and event.object_id == str(user.pk)
     assert event.reason == "admin"
-    assert "password" not in (event.after or {})
-    assert event.after["has_usable_password"] is True
+    assert "password" not in after(event)
+    assert after(event)["has_usable_password"] is True
     assert NEW_PASSWORD not in event_text(event) and user.password not in event_text(event)
 
 
@@ -85,9 +85,9 @@ def test_changing_a_user_in_the_admin_is_audited_with_before_and_after(world: Wo
     deu.refresh_from_db()
     assert deu.first_name == "Greta"
     [event] = events("user.update")
-    assert event.before["first_name"] == "" and event.after["first_name"] == "Greta"
-    assert event.after["password_changed"] is False
-    assert "password" not in event.before and deu.password not in event_text(event)
+    assert before(event)["first_name"] == "" and after(event)["first_name"] == "Greta"
+    assert after(event)["password_changed"] is False
+    assert "password" not in before(event) and deu.password not in event_text(event)
 
 
 def test_changing_a_password_in_the_admin_is_audited_without_it(world: World) -> None:
@@ -103,7 +103,7 @@ def test_changing_a_password_in_the_admin_is_audited_without_it(world: World) ->
     assert deu.check_password(NEW_PASSWORD)
     [event] = events("user.update")
     assert event.reason == "admin: password"
-    assert event.after["password_changed"] is True
+    assert after(event)["password_changed"] is True
     text = event_text(event)
     assert NEW_PASSWORD not in text and deu.password not in text and old_hash not in text
 
@@ -125,8 +125,9 @@ def test_deleting_a_user_in_the_admin_is_audited(world: World) -> None:
     assert not ApiToken.objects.exists()
     [event] = events("user.delete")
     assert event.object_id == str(temp.pk) and event.after is None
-    assert event.before["username"] == "temp" and event.before["membership"]["roles"] == ["viewer"]
-    assert "password" not in event.before
+    assert before(event)["username"] == "temp"
+    assert before(event)["membership"]["roles"] == ["viewer"]
+    assert "password" not in before(event)
 
 
 def test_a_user_with_a_history_cannot_be_deleted_only_deactivated(world: World) -> None:
