@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextvars
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -17,7 +19,13 @@ from convoy.core.errors import DomainError
 
 from .models import ApiToken, Membership
 from .selectors import may_manage_users
-from .services import api_token_revoke, membership_set, user_delete, user_save
+from .services import (
+    api_token_revoke,
+    lockout_clear,
+    membership_set,
+    user_delete,
+    user_save,
+)
 
 User = get_user_model()
 
@@ -188,3 +196,46 @@ class ApiTokenAdmin(admin.ModelAdmin):
             else:
                 done += 1
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": done})
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(admin.ModelAdmin):
+    """Failed sign-ins counted by django-axes, read-only; administrators can unlock (audited)."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start", "locked"]
+    search_fields = ["username", "ip_address"]
+    fields = readonly_fields = (
+        "username",
+        "ip_address",
+        "user_agent",
+        "path_info",
+        "attempt_time",
+        "failures_since_start",
+    )
+    ordering = ["-attempt_time"]
+    actions = ["unlock"]
+
+    @admin.display(description=_("locked out"), boolean=True)
+    def locked(self, obj: AccessAttempt) -> bool:
+        return bool(obj.failures_since_start >= settings.AXES_FAILURE_LIMIT)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the "unlock" action instead: audited
+
+    @admin.action(description=_("Unlock: forget these failed sign-ins"), permissions=["view"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        done = 0
+        for attempt in queryset:
+            try:
+                lockout_clear(actor=request.user, attempt=attempt, reason="admin")
+            except (DomainError, Http404) as exc:
+                self.message_user(request, f"{attempt.username}: {exc}", level=messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("%(n)d unlocked.") % {"n": done})

@@ -54,7 +54,7 @@ def _attempted_username(credentials: dict[str, Any] | None) -> str:
     return str(value)[:_MAX_NAME]
 
 
-def _user_id_or_name(username: str) -> str:
+def user_id_or_name(username: str) -> str:
     """The user's id when the username exists, else the attempted username itself."""
     if not username:
         return ""
@@ -108,7 +108,7 @@ def on_login_failed(
         actor=None,
         actor_username=username,
         action="security.login_failed",
-        object_id=_user_id_or_name(username),
+        object_id=user_id_or_name(username),
         reason=reason,
     )
 
@@ -133,7 +133,7 @@ def on_locked_out(
         actor=None,
         actor_username=name,
         action="security.lockout",
-        object_id=_user_id_or_name(name),
+        object_id=user_id_or_name(name),
         reason=_(
             "locked out at %(address)s after %(count)s failed sign-ins, for %(minutes)d minutes"
         )

@@ -265,3 +265,37 @@ def api_token_revoke(*, actor: Any, token: ApiToken, reason: str = "") -> ApiTok
         reason=reason,
     )
     return locked
+
+
+# --- sign-in lockouts --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lockout_clear(*, actor: Any, attempt: Any, reason: str = "") -> None:
+    """Lift a sign-in lock early: forget the failed attempts of one username at one address.
+    Administrators only; recorded as ``security.unlock`` on the user."""
+    from axes.models import AccessAttempt
+
+    from .security import USER_TYPE, user_id_or_name
+
+    _require_user_admin(actor)
+    locked = AccessAttempt.objects.select_for_update().filter(pk=attempt.pk).first()
+    if locked is None:
+        raise Http404(_("No such record."))
+    before = {
+        "username": locked.username,
+        "ip_address": locked.ip_address,
+        "failures_since_start": locked.failures_since_start,
+        "attempt_time": locked.attempt_time.isoformat(),
+    }
+    locked.delete()
+    audit(
+        actor=actor,
+        action="security.unlock",
+        object_type=USER_TYPE,
+        object_id=user_id_or_name(locked.username or ""),
+        before=before,
+        after=None,
+        reason=reason
+        or _("sign-in unlocked at %(address)s") % {"address": locked.ip_address or "?"},
+    )

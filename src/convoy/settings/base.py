@@ -127,6 +127,8 @@ AXES_LOCKOUT_CALLABLE = "convoy.nations.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "convoy.nations.security.client_address"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are security.login events in the audit trail
+AXES_ENABLE_ADMIN = False  # convoy's own admin page for attempts: unlocking there is audited
 # Behind N reverse proxies that append to X-Forwarded-For, the client address is the N-th entry
 # from the right; 0 (the default) uses REMOTE_ADDR. Never trust the header without a proxy.
 CONVOY_TRUSTED_PROXY_COUNT = int(os.environ.get("CONVOY_TRUSTED_PROXY_COUNT", "0"))

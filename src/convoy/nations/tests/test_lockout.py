@@ -105,3 +105,35 @@ def test_client_address_trusts_forwarded_for_only_behind_configured_proxies(sett
     assert client_address(request) == "192.0.2.7"  # what our one proxy saw
     settings.CONVOY_TRUSTED_PROXY_COUNT = 3
     assert client_address(request) == "10.0.0.1"  # fewer hops than proxies: fall back
+
+
+def test_an_administrator_unlocks_in_the_admin_and_it_is_audited(world: World) -> None:
+    from .helpers import admin_user, before, events
+
+    fail("deu", ADDRESS_A, 5)
+    assert sign_in("deu", PASSWORD, ADDRESS_A).status_code == 429
+    attempt = AccessAttempt.objects.get(username="deu")
+    admin = Client()
+    admin.force_login(admin_user(world))
+    assert admin.get("/admin/axes/accessattempt/").status_code == 200
+    assert admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/").status_code == 403
+    r = admin.post(
+        "/admin/axes/accessattempt/", {"action": "unlock", "_selected_action": [attempt.pk]}
+    )
+    assert r.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    [unlock] = events("security.unlock")
+    assert unlock.object_id == str(world.users["deu"].pk)
+    assert before(unlock)["ip_address"] == ADDRESS_A and before(unlock)["failures_since_start"] == 6
+    assert sign_in("deu", PASSWORD, ADDRESS_A).status_code == 302
+
+
+def test_only_administrators_unlock(world: World) -> None:
+    from convoy.core.errors import Forbidden
+    from convoy.nations.services import lockout_clear
+
+    fail("deu", ADDRESS_A, 5)
+    attempt = AccessAttempt.objects.get(username="deu")
+    with pytest.raises(Forbidden):
+        lockout_clear(actor=world.users["command"], attempt=attempt)
+    assert AccessAttempt.objects.exists()
