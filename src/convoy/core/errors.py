@@ -116,7 +116,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, DomainError):
         current = getattr(exc, "current_version", None)
         if current is not None:  # a stale If-Match: say what the record is at now
-            response = problem(
+            stale = problem(
                 exc.status,
                 exc.message,
                 exc.message,
@@ -124,8 +124,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
                 current_version=current,
                 changed_by=getattr(exc, "changed_by", ""),
             )
-            response["ETag"] = f'"v{current}"'
-            return response
+            stale["ETag"] = f'"v{current}"'
+            return stale
         return problem(exc.status, exc.message, exc.message, code=exc.code, errors=exc.errors)
     if isinstance(exc, ValidationError):
         d = DomainError.from_validation_error(exc)

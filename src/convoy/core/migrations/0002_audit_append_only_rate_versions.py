@@ -31,7 +31,7 @@ DROP FUNCTION IF EXISTS convoy_audit_append_only();
 
 def create_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER)
+        schema_editor.execute(TRIGGER, params=None)
 
 
 def drop_trigger(apps, schema_editor):

@@ -45,7 +45,7 @@ class Records:
             Pledge: self.pledge,
             PledgeLine: self.line,
             ExchangeRate: ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
-            AuditEvent: AuditEvent.objects.filter(action="requirement.create").first(),
+            AuditEvent: AuditEvent.objects.filter(action="requirement.create")[0],
         }
         return objects[model]
 

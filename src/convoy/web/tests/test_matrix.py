@@ -27,6 +27,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pytest
@@ -418,11 +419,11 @@ def run_spec(runner: Runner, spec: ModelSpec, vp: str) -> None:
     add_refused = login_wall if anon else (403,)
     for what, url in (("add", f"/{p}/add/"), ("import", f"/{p}/import/")):
         runner.check(
-            f"{label} page {what} GET", lambda u=url: page.get(u), allowed=may_add, ok=(200,),
+            f"{label} page {what} GET", partial(page.get, url), allowed=may_add, ok=(200,),
             refused=add_refused,
         )  # fmt: skip
         runner.check(
-            f"{label} page {what} POST (empty)", lambda u=url: page.post(u, {}),
+            f"{label} page {what} POST (empty)", partial(page.post, url, {}),
             allowed=may_add, ok=(400,), refused=add_refused,
         )  # fmt: skip
     runner.check(
@@ -506,14 +507,14 @@ def run_record(
         may = oracle.may(user, button.permission, obj)
         runner.check(
             f"{label} page action {button.name}",
-            lambda b=button: page.post(f"{url}do/{b.name}/", body),
+            partial(page.post, f"{url}do/{button.name}/", body),
             allowed=may, ok=(302,), refused=wall,
             unchanged=None if may else snapshot,
         )  # fmt: skip
         runner.check(
             f"{label} API action {button.name}",
-            lambda b=button: api.post(
-                f"{api_base}{obj.pk}/{b.name.replace('_', '-')}/", body, format="json"
+            partial(
+                api.post, f"{api_base}{obj.pk}/{button.name.replace('_', '-')}/", body, "json"
             ),
             allowed=may, ok=(200, 409), refused=api_wall,
             unchanged=None if may else snapshot,
@@ -550,7 +551,7 @@ def _api_methods(spec: ModelSpec) -> list[str]:
 
     for _prefix, viewset, _basename in router.registry:
         if getattr(viewset, "spec", None) is spec:
-            return list(viewset.http_method_names)
+            return list(getattr(viewset, "http_method_names", []))
     return []
 
 
@@ -596,7 +597,7 @@ def run_static(runner: Runner, vp: str) -> None:
         return set(range(sum(r.json()["requirements_by_status"].values())))
 
     for name, url in (("dashboard", "/"), ("search page", "/search/?q=Leopard")):
-        runner.check(f"{label} {name}", lambda u=url: page.get(u), allowed=not anon, ok=(200,),
+        runner.check(f"{label} {name}", partial(page.get, url), allowed=not anon, ok=(200,),
                      refused=(302,))  # fmt: skip
     runner.check(
         f"{label} API dashboard (requirements counted)", lambda: api.get("/api/dashboard/"),
@@ -631,7 +632,7 @@ def run_static(runner: Runner, vp: str) -> None:
     )  # fmt: skip
     for name, url in (("API root", "/api/"), ("API schema", "/api/schema/"),
                       ("API docs", "/api/docs/")):  # fmt: skip
-        runner.check(f"{label} {name}", lambda u=url: api.get(u), allowed=not anon, ok=(200,),
+        runner.check(f"{label} {name}", partial(api.get, url), allowed=not anon, ok=(200,),
                      refused=ANON_API)  # fmt: skip
     runner.check(f"{label} login page", lambda: Client().get("/login/"), allowed=True, ok=(200,))
     runner.check(
@@ -646,7 +647,7 @@ def run_static(runner: Runner, vp: str) -> None:
     # Django's admin: staff only; none of the viewpoints is staff
     admin_denied = (302,)
     for url in ("/admin/", "/admin/core/auditevent/", "/admin/nations/membership/"):
-        runner.check(f"{label} admin {url}", lambda u=url: runner.clients(user)[0].get(u),
+        runner.check(f"{label} admin {url}", partial(runner.clients(user)[0].get, url),
                      allowed=False, ok=(200,), refused=admin_denied)  # fmt: skip
 
 
