@@ -6,7 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -41,6 +47,17 @@ class ServiceSerializer(serializers.ModelSerializer):
             qs = getattr(target, "queryset", None)
             if isinstance(qs, QuerySet) and not f.read_only:
                 target.queryset = restrict(qs, user, "view")
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        'The ETag of your read (e.g. "v3"): the write is refused with 412 if the record changed '
+        "since. Leave it out for an unconditional write."
+    ),
+)
 
 
 class SpecViewSet(viewsets.ModelViewSet):
@@ -87,11 +104,17 @@ class SpecViewSet(viewsets.ModelViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return with_etag(super().retrieve(request, *args, **kwargs))
 
+    @extend_schema(parameters=[IF_MATCH])
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         with expecting(obj, self._if_match()):
             return with_etag(super().update(request, *args, **kwargs))
 
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         with expecting(obj, self._if_match()):
@@ -207,4 +230,4 @@ def lifecycle_action(name: str, *, doc: str, request: Any, response: Any, attr: 
     view.__name__ = view.__qualname__ = attr or name
     view.__doc__ = doc
     routed = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name)
-    return extend_schema(request=request, responses=response)(routed(view))
+    return extend_schema(request=request, responses=response, parameters=[IF_MATCH])(routed(view))
