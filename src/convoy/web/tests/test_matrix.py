@@ -343,6 +343,12 @@ STATIC_ROUTES = {
     "api-docs",
     "capability_set_component",
     "api-capability-set-component",
+    # personal API tokens: run_tokens
+    "account_tokens",
+    "account_token_revoke",
+    "api-token-list",
+    "api-token-detail",
+    "api-token-revoke",
 }
 
 
@@ -651,13 +657,78 @@ def run_static(runner: Runner, vp: str) -> None:
                      allowed=False, ok=(200,), refused=admin_denied)  # fmt: skip
 
 
+def run_tokens(runner: Runner, vp: str, tokens: dict[str, Any]) -> None:
+    """Personal API tokens belong to a person, not a nation: everyone sees and revokes only their
+    own (the ``owner`` viewpoint holds the token under test); an admin may revoke anyone's."""
+    user = runner.scene.users["pledge"][vp]
+    page, api = runner.clients(user)
+    anon = user is None
+    label = f"tokens/{vp}"
+    own = {t.pk for t in tokens.values() if user is not None and t.user_id == user.pk}
+    subject = tokens["owner"]
+    mine = user is not None and subject.user_id == user.pk
+    m = runner.scene.oracle.membership(user)
+    admin = m is not None and "admin" in m.roles
+    link = re.compile(r'href="/account/tokens/(\d+)/revoke/"')
+    runner.check(
+        f"{label} page list", lambda: page.get("/account/tokens/"), allowed=not anon, ok=(200,),
+        refused=(302,), ids=own, read_ids=lambda r: {int(x) for x in link.findall(r.content.decode())},
+    )  # fmt: skip
+    runner.check(
+        f"{label} page make (no name)", lambda: page.post("/account/tokens/", {"days": "30"}),
+        allowed=not anon, ok=(400,), refused=(302,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} API list", lambda: api.get("/api/tokens/"), allowed=not anon, ok=(200,),
+        refused=ANON_API, ids=own, read_ids=lambda r: {int(t["id"]) for t in _results(r)},
+    )  # fmt: skip
+    runner.check(
+        f"{label} API make (no name)", lambda: api.post("/api/tokens/", {}, format="json"),
+        allowed=not anon, ok=(400,), refused=ANON_API,
+    )  # fmt: skip
+    runner.check(
+        f"{label} API detail", lambda: api.get(f"/api/tokens/{subject.pk}/"), allowed=mine,
+        ok=(200,), refused=ANON_API if anon else (404,),
+    )  # fmt: skip
+    state = version_of(subject)
+    wall = (302,) if anon else (404,)
+    runner.check(
+        f"{label} page revoke GET", lambda: page.get(f"/account/tokens/{subject.pk}/revoke/"),
+        allowed=mine, ok=(200,), refused=wall,
+    )  # fmt: skip
+    runner.check(
+        f"{label} page revoke POST",
+        lambda: page.post(f"/account/tokens/{subject.pk}/revoke/", {"reason": "matrix"}),
+        allowed=mine, ok=(302,), refused=wall, writes=True, unchanged=state,
+    )  # fmt: skip
+    runner.check(
+        f"{label} API revoke",
+        lambda: api.post(f"/api/tokens/{subject.pk}/revoke/", {"reason": "m"}, format="json"),
+        allowed=mine or admin, ok=(200,), refused=ANON_API if anon else (404,), writes=True,
+        unchanged=state,
+    )  # fmt: skip
+
+
+def _results(response: Any) -> list[dict[str, Any]]:
+    body = response.json()
+    return list(body["results"] if isinstance(body, dict) else body)
+
+
 def test_permission_matrix(records: Records, capsys: Any) -> None:
+    from convoy.nations.services import api_token_create
+
     scene = build_scene(records)
     runner = Runner(scene)
+    w = records.world
+    tokens = {
+        "owner": api_token_create(actor=w.users["deu"], name="deu script", days=30)[0],
+        "other": api_token_create(actor=w.users["fra"], name="fra script", days=30)[0],
+    }
     for spec in REGISTRY.values():
         for vp in VIEWPOINTS:
             run_spec(runner, spec, vp)
     for vp in VIEWPOINTS:
+        run_tokens(runner, vp, tokens)
         run_static(runner, vp)
     with capsys.disabled():
         print(
