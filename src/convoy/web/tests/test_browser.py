@@ -168,3 +168,54 @@ def test_submit_a_draft_requirement_through_the_pages(
     page.fill("input[type=search][name=q]", draft.reference)
     page.locator("#search-popup a", has_text=draft.reference).wait_for()
     assert page.url == f"{live_server.url}/requirements/{draft.pk}/"
+
+
+def test_two_people_edit_the_same_requirement(
+    browser: Any, page: Any, live_server: Any, scene: Scene
+) -> None:
+    """The second save is stopped with who changed it; the input is kept; saving again wins.
+    Then command staff find both edits in the audit search."""
+    draft = scene.draft
+    log_in(page, live_server, "ukr")
+    page.goto(f"/requirements/{draft.pk}/edit/")
+    page.fill("input[name=title]", "Shells for the winter, 155 mm")
+
+    colleague = browser.new_context(base_url=live_server.url)
+    colleague.set_default_timeout(TIMEOUT_MS)
+    other = colleague.new_page()
+    try:
+        log_in(other, live_server, "ukr")
+        other.goto(f"/requirements/{draft.pk}/edit/")
+        other.fill("input[name=quantity]", "25000")
+        other.click("button[type=submit]")
+        other.wait_for_url(f"{live_server.url}/requirements/{draft.pk}/")
+    finally:
+        colleague.close()
+
+    page.click("button[type=submit]")
+    alert = page.locator("article.message.error[role=alert]")
+    alert.wait_for()
+    assert "ukr changed this record at" in alert.inner_text()
+    assert page.input_value("input[name=title]") == "Shells for the winter, 155 mm"
+    assert page.input_value("input[name=quantity]") == "20000"  # the form as this user left it
+    page.fill("input[name=quantity]", "25000")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/requirements/{draft.pk}/")
+    draft.refresh_from_db()
+    assert (draft.title, draft.quantity, draft.version) == (
+        "Shells for the winter, 155 mm",
+        25000,
+        3,
+    )
+
+    page.context.clear_cookies()
+    log_in(page, live_server, "command")
+    page.goto("/audit/")
+    page.fill("input[name=object_id]", str(draft.pk))
+    page.fill("input[name=action]", "requirement.update")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/audit/\?.*object_id="))
+    rows = page.locator("#table tbody tr", has_text="requirement.update")
+    rows.nth(1).wait_for()
+    assert rows.count() == 2
+    assert page.locator("#table tbody tr", has_text="requirement.create").count() == 0
