@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -130,6 +129,11 @@ class ApiTokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.api_tokens_of(actor=self.request.user)
 
+    def get_object(self) -> ApiToken:
+        return selectors.api_token_or_404(
+            self.get_queryset(), actor=self.request.user, pk=self.kwargs["pk"], action="view"
+        )
+
     @extend_schema(
         summary="Make an API token",
         request=ApiTokenCreateSerializer,
@@ -158,7 +162,12 @@ class ApiTokenViewSet(
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         data = RevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token = get_object_or_404(selectors.api_tokens_revocable(actor=request.user), pk=pk)
+        token = selectors.api_token_or_404(
+            selectors.api_tokens_revocable(actor=request.user),
+            actor=request.user,
+            pk=pk,
+            action="change",
+        )
         token = services.api_token_revoke(
             actor=request.user, token=token, reason=data.validated_data["reason"]
         )

@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from convoy.core.access import actor_context
+from convoy.core.security import note_refusal
 
 from .models import ApiToken
 
@@ -35,3 +38,16 @@ def api_tokens_revocable(*, actor: Any) -> QuerySet[ApiToken]:
     if may_manage_users(actor):
         return ApiToken.objects.all()
     return api_tokens_of(actor=actor)
+
+
+def api_token_or_404(queryset: QuerySet[ApiToken], *, actor: Any, pk: Any, action: str) -> ApiToken:
+    """The token ``pk`` from ``queryset``; otherwise 404, and the refusal goes to the audit trail
+    when the token exists (someone else's)."""
+    try:
+        token = queryset.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        token = None
+    if token is None:
+        note_refusal(actor, ApiToken, pk, action)
+        raise Http404(_("No such record."))
+    return token

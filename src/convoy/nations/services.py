@@ -245,11 +245,12 @@ def api_token_create(
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken, reason: str = "") -> ApiToken:
     """Revoke a token at once. Users revoke their own; administrators anyone's. Others: 404."""
-    locked = (
-        selectors.api_tokens_revocable(actor=actor).select_for_update().filter(pk=token.pk).first()
+    locked = selectors.api_token_or_404(
+        selectors.api_tokens_revocable(actor=actor).select_for_update(),
+        actor=actor,
+        pk=token.pk,
+        action="change",
     )
-    if locked is None:
-        raise Http404(_("No such record."))
     if locked.revoked_at is not None:
         raise Conflict(_("This token is already revoked."))
     before = api_token_snapshot(locked)

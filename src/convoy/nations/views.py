@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -130,7 +130,9 @@ def account_tokens(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then revoke one of the user's own tokens."""
-    token = get_object_or_404(selectors.api_tokens_of(actor=request.user), pk=pk)
+    token = selectors.api_token_or_404(
+        selectors.api_tokens_of(actor=request.user), actor=request.user, pk=pk, action="change"
+    )
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -230,6 +230,9 @@ def test_api_another_users_token_is_not_found(world: World) -> None:
     token.refresh_from_db()
     assert token.revoked_at is None
     assert not events("api_token.revoke")
+    refused = events("security.refused")
+    assert refused and {e.object_id for e in refused} == {str(token.pk)}
+    assert {e.actor_username for e in refused} == {"pol"}
 
 
 def test_api_an_admin_revokes_anyones_token(world: World) -> None:
