@@ -60,7 +60,6 @@ def test_child_follows_parent(world: Any) -> None:
 
 def test_reference_data_visible_to_all_members_changed_by_command(world: Any) -> None:
     from convoy.catalog.models import Item
-    from convoy.logistics.models import Node
 
     u = world.users
     assert len(visible(Item, u["fra"])) == 3
@@ -79,3 +78,37 @@ def test_a_user_without_membership_sees_nothing(world: Any) -> None:
     stray = get_user_model().objects.create_user("stray", password="x-very-long-1")
     factories.requirement(world)
     assert visible(Requirement, stray) == set()
+
+
+def test_a_write_that_would_leave_the_actors_scope_is_rolled_back(world: Any) -> None:
+    """NetBox's pattern: the scope is checked again on the result, inside the transaction."""
+    from convoy.core.errors import DomainError, Forbidden
+    from convoy.core.models import AuditEvent
+    from convoy.nations import services as nations
+    from convoy.nations.models import Organisation
+    from convoy.requirements import services as requirements
+
+    deu = world.users["deu"]
+    org = nations.organisation_create(
+        actor=deu, data={"nation": world.nations["DEU"], "name": "BAAINBw", "kind": "ministry"}
+    )
+    events = AuditEvent.objects.count()
+    with pytest.raises(Forbidden, match="scope"):
+        nations.organisation_update(actor=deu, obj=org, data={"nation": world.nations["POL"]})
+    org.refresh_from_db()
+    assert org.nation == world.nations["DEU"] and org.version == 1
+    assert AuditEvent.objects.count() == events
+    # creating a record for another nation is refused the same way
+    with pytest.raises(Forbidden):
+        nations.organisation_create(
+            actor=deu, data={"nation": world.nations["POL"], "name": "x", "kind": "ministry"}
+        )
+    assert not Organisation.objects.filter(name="x").exists()
+    # an owned record cannot be handed to another nation by its owner
+    req = factories.requirement(world)
+    with pytest.raises(DomainError, match="owner"):
+        requirements.requirement_update(
+            actor=world.users["ukr"], obj=req, data={"owner": world.nations["DEU"]}
+        )
+    req.refresh_from_db()
+    assert req.owner == world.nations["UKR"]
