@@ -60,6 +60,7 @@ def test_child_follows_parent(world: Any) -> None:
 
 def test_reference_data_visible_to_all_members_changed_by_command(world: Any) -> None:
     from convoy.catalog.models import Item
+    from convoy.logistics.models import Node
 
     u = world.users
     assert len(visible(Item, u["fra"])) == 3
