@@ -208,17 +208,18 @@ def load_rates(actor: Any) -> None:
 
 
 def load_users(actor: Any, by_code: dict[str, Nation]) -> None:
-    from convoy.nations.services import membership_set
+    from convoy.nations.services import membership_set, user_save
 
     for u in data.DEMO_USERS:
         user = User.objects.filter(username=u["username"]).first()
         if user is None:
-            user = User.objects.create_user(
-                u["username"],
-                password=u["password"],
+            user = User(
+                username=u["username"],
                 first_name=u["full_name"].split(" ")[0],
                 last_name=" ".join(u["full_name"].split(" ")[1:]),
             )
+            user.set_password(u["password"])
+            user = user_save(actor=actor, user=user, reason="demo account")
         membership_set(
             actor=actor,
             user=user,

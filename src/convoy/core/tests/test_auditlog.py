@@ -39,7 +39,7 @@ def test_coordinators_search_by_actor_nation_object_action_and_time(world: Any) 
     assert "pledge.create" in html and "requirement.create" not in html
     html = c.get("/audit/", {"nation": "ukr", "action": "requirement.submit"}).content.decode()
     assert "requirement.submit" in html and "requirement.create" not in html
-    r = c.get(
+    r: Any = c.get(
         "/audit/export.csv",
         {"object_type": "requirements.requirement", "object_id": str(s["req"].pk)},
     )

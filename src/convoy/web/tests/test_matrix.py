@@ -670,9 +670,13 @@ def run_tokens(runner: Runner, vp: str, tokens: dict[str, Any]) -> None:
     m = runner.scene.oracle.membership(user)
     admin = m is not None and "admin" in m.roles
     link = re.compile(r'href="/account/tokens/(\d+)/revoke/"')
+
+    def listed(r: Any) -> set[int]:
+        return {int(x) for x in link.findall(r.content.decode())}
+
     runner.check(
         f"{label} page list", lambda: page.get("/account/tokens/"), allowed=not anon, ok=(200,),
-        refused=(302,), ids=own, read_ids=lambda r: {int(x) for x in link.findall(r.content.decode())},
+        refused=(302,), ids=own, read_ids=listed,
     )  # fmt: skip
     runner.check(
         f"{label} page make (no name)", lambda: page.post("/account/tokens/", {"days": "30"}),
