@@ -74,7 +74,7 @@ AUDIT = register(
         verbose=_("audit event"),
         verbose_plural=_("audit events"),
         columns=[
-            ("occurred_at", _("time (UTC)")),
+            ("occurred_at", _("time")),
             ("actor_username", _("actor")),
             ("nation_code", _("nation")),
             ("action", _("action")),

@@ -54,7 +54,7 @@ class AuditEvent(models.Model):
     deleted: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002). Coordinators and
     admins search them; everyone sees the history of the records they can see."""
 
-    occurred_at = models.DateTimeField(_("time (UTC)"), db_index=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)  # stored in UTC
     # PROTECT: a user with events is deactivated, never deleted (deleting would rewrite events)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -79,7 +79,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} UTC {self.actor_username} {self.action}"
 
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code."))

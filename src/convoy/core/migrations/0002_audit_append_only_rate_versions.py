@@ -57,6 +57,11 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
+        migrations.AlterField(
+            model_name="auditevent",
+            name="occurred_at",
+            field=models.DateTimeField(db_index=True, verbose_name="time"),
+        ),
         migrations.AddField(
             model_name="exchangerate",
             name="created_at",
