@@ -59,7 +59,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_username = models.CharField(_("actor"), max_length=150, blank=True)
+    actor_username = models.CharField(_("actor"), max_length=150, blank=True, db_index=True)
     nation_code = models.CharField(_("nation"), max_length=8, blank=True, db_index=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)

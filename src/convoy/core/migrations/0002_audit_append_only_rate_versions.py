@@ -59,6 +59,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name="auditevent",
+            name="actor_username",
+            field=models.CharField(blank=True, db_index=True, max_length=150, verbose_name="actor"),
+        ),
+        migrations.AlterField(
+            model_name="auditevent",
             name="occurred_at",
             field=models.DateTimeField(db_index=True, verbose_name="time"),
         ),
