@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
+
+from scratch import scratch_django
 
 
 def main() -> None:
@@ -31,15 +29,8 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=300)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="convoy-bench-")
-    os.environ["CONVOY_VAR_DIR"] = tmp
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convoy.settings.dev")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    import django
-
-    django.setup()
+    scratch_django()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.utils import timezone
     from rest_framework.test import APIClient
 
@@ -54,7 +45,6 @@ def main() -> None:
     from convoy.requirements import services
     from convoy.requirements.models import Requirement
 
-    call_command("migrate", verbosity=0)
     load_reference(bootstrap_admin())
     User = get_user_model()
     command = User.objects.get(username="command")
@@ -166,7 +156,7 @@ def main() -> None:
 
     def conditional() -> None:
         current = Requirement.objects.get(pk=req.pk)
-        with expecting(current, current.version):
+        with expecting(Requirement, current.pk, current.version):
             services.requirement_update(actor=ukr_user, obj=current, data={"quantity": 6})
 
     t_plain = timed(unconditional, w)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from scratch import scratch_django
 
 
 def main() -> None:
@@ -24,15 +23,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1_000, help="records via services")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="convoy-bench-")
-    os.environ["CONVOY_VAR_DIR"] = tmp
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convoy.settings.dev")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    import django
-
-    django.setup()
+    tmp = scratch_django()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from convoy.catalog.models import Item
     from convoy.demo.generate import generate
@@ -42,7 +34,6 @@ def main() -> None:
     from convoy.planning.selectors import coverage, donor_totals
     from convoy.requirements import services
 
-    call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     load_reference(bootstrap_admin())
     t_ref = time.perf_counter() - t0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,7 +24,7 @@ from .access import restrict
 from .concurrency import etag, expecting, parse_if_match
 from .errors import DomainError, Forbidden, problem
 from .imports import import_rows, parse_csv
-from .registry import ModelSpec, addable
+from .registry import ModelSpec, require_addable
 from .security import note_refusal
 
 
@@ -92,13 +93,16 @@ class SpecViewSet(viewsets.ModelViewSet):
             note_refusal(self.request.user, self.spec.model, pk, "view")
             raise
 
-    def _if_match(self) -> int | None:
-        return parse_if_match(self.request.headers.get("If-Match"))
+    def _precondition(self) -> AbstractContextManager[None]:
+        """This request's ``If-Match``, checked on the record when its service locks it (the
+        record is not read here: the view reads it once, the service locks it)."""
+        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        version = parse_if_match(self.request.headers.get("If-Match"))
+        return expecting(self.spec.model, pk, version)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # the right to add is checked before the input, so a refusal never looks like bad input
-        if not addable(self.spec, request.user):
-            raise Forbidden("You may not add records of this kind.")
+        require_addable(self.spec, request.user)
         return super().create(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -106,8 +110,7 @@ class SpecViewSet(viewsets.ModelViewSet):
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        with expecting(obj, self._if_match()):
+        with self._precondition():
             return with_etag(super().update(request, *args, **kwargs))
 
     @extend_schema(parameters=[IF_MATCH])
@@ -116,8 +119,7 @@ class SpecViewSet(viewsets.ModelViewSet):
 
     @extend_schema(parameters=[IF_MATCH])
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        obj = self.get_object()
-        with expecting(obj, self._if_match()):
+        with self._precondition():
             return super().destroy(request, *args, **kwargs)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
@@ -163,8 +165,7 @@ class SpecViewSet(viewsets.ModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_csv(self, request: Request) -> Response:
-        if not addable(self.spec, request.user):
-            raise Forbidden("You may not add records of this kind.")
+        require_addable(self.spec, request.user)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("Send the CSV as the multipart field 'file'.", field="file")
@@ -193,7 +194,7 @@ class SpecViewSet(viewsets.ModelViewSet):
             s = QuantitySerializer(data=body)
             s.is_valid(raise_exception=True)
             quantity = s.validated_data["quantity"]
-        with expecting(obj, self._if_match()):
+        with self._precondition():
             obj = button.run(
                 actor=request.user, obj=obj, quantity=quantity, reason=str(body.get("reason", ""))
             )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .access import actor_context
@@ -64,6 +65,7 @@ def chained_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+@transaction.atomic(savepoint=False)  # within a write: its transaction; alone: its own
 def audit(
     *,
     actor: Any,
@@ -81,32 +83,6 @@ def audit(
     Outside one (security events: a failed login, a refused request) it opens its own, so that the
     chain lock is held until the event is stored.
     """
-    with transaction.atomic():
-        return _append(
-            actor=actor,
-            action=action,
-            obj=obj,
-            object_type=object_type,
-            object_id=object_id,
-            before=before,
-            after=after,
-            reason=reason,
-            actor_username=actor_username,
-        )
-
-
-def _append(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model | None,
-    object_type: str,
-    object_id: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    reason: str,
-    actor_username: str,
-) -> AuditEvent:
     ctx = actor_context(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -135,6 +111,16 @@ def _append(
     event.hash = event_digest(chained_fields(event), last)
     event.save(force_insert=True)
     return event
+
+
+def history_of(obj: models.Model) -> QuerySet[AuditEvent]:
+    """The record's own events, newest first. Refusals (``security.*``) belong to the audit
+    search, not to the record's history: its viewers need not learn who else tried."""
+    return (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .exclude(action__startswith="security.")
+        .order_by("-id")
+    )
 
 
 def verify_chain() -> tuple[bool, str]:

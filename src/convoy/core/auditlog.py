@@ -60,6 +60,22 @@ class AuditEventFilter(SearchFilterSet):
         return qs.filter(occurred_at__lt=self._utc(value + dt.timedelta(days=1)))
 
 
+# an event's fields as its page shows them (before/after go in a table of their own)
+EVENT_FIELDS = [
+    "occurred_at",
+    "actor_username",
+    "nation_code",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "reason",
+    "prev_hash",
+    "hash",
+]
+
+
 def _diff(request: Any, event: AuditEvent) -> dict[str, Any]:
     before, after = event.before or {}, event.after or {}
     keys = sorted(set(before) | set(after))
@@ -89,19 +105,7 @@ AUDIT = register(
         update=None,
         delete=None,
         search_fields=["actor_username", "action", "object_repr", "reason", "request_id"],
-        detail_fields=[
-            "occurred_at",
-            "actor_username",
-            "nation_code",
-            "request_id",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "reason",
-            "prev_hash",
-            "hash",
-        ],
+        detail_fields=EVENT_FIELDS,
         detail_include="core/_audit_event.html",
         detail_extra=_diff,
         menu="reference",
@@ -115,22 +119,7 @@ AUDIT = register(
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "occurred_at",
-            "actor_username",
-            "nation_code",
-            "request_id",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "before",
-            "after",
-            "reason",
-            "prev_hash",
-            "hash",
-        ]
+        fields = ["id", *EVENT_FIELDS, "before", "after"]
         read_only_fields = fields
 
 

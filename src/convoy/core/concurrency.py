@@ -4,7 +4,7 @@ Every editable record carries a ``version`` that each write increments. A page f
 version it was opened with; an API client sends it as ``If-Match`` (the ``ETag`` of its read).
 The caller states the expectation around the service call::
 
-    with expecting(obj, version):
+    with expecting(Requirement, obj.pk, version):
         requirement_update(actor=user, obj=obj, data=...)
 
 and ``lock_for`` — which every service calls on the record it writes, inside the transaction,
@@ -32,21 +32,27 @@ _expected: contextvars.ContextVar[tuple[str, str, int] | None] = contextvars.Con
 
 
 class PreconditionFailed(DomainError):
-    """The record changed since the caller read it (HTTP 412)."""
+    """The record changed since the caller read it (HTTP 412, with what it is at now)."""
 
     def __init__(self, message: str, *, current_version: int, changed_by: str = "") -> None:
-        super().__init__(message, status=412, code="stale")
+        super().__init__(
+            message,
+            status=412,
+            code="stale",
+            extra={"current_version": current_version, "changed_by": changed_by},
+            headers={"ETag": etag(current_version)},
+        )
         self.current_version = current_version
-        self.changed_by = changed_by
 
 
 @contextmanager
-def expecting(obj: models.Model, version: int | None) -> Iterator[None]:
-    """Within the block, writes to ``obj`` require it to be at ``version`` (None: no check)."""
+def expecting(model: type[models.Model], pk: Any, version: int | None) -> Iterator[None]:
+    """Within the block, writes to record ``pk`` of ``model`` require it to be at ``version``
+    (None: no check)."""
     if version is None:
         yield
         return
-    token = _expected.set((obj._meta.label_lower, str(obj.pk), int(version)))
+    token = _expected.set((model._meta.label_lower, str(pk), int(version)))
     try:
         yield
     finally:
@@ -55,15 +61,9 @@ def expecting(obj: models.Model, version: int | None) -> Iterator[None]:
 
 def last_change(obj: models.Model) -> tuple[str, Any]:
     """Who wrote ``obj`` last and when, from the audit trail."""
-    from .models import AuditEvent
+    from .audit import history_of
 
-    event = (
-        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-        .exclude(action__startswith="security.")
-        .order_by("-id")
-        .values_list("actor_username", "occurred_at")
-        .first()
-    )
+    event = history_of(obj).values_list("actor_username", "occurred_at").first()
     return event if event else ("", None)
 
 

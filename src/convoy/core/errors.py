@@ -17,7 +17,8 @@ class DomainError(Exception):
     """A refused write: an illegal transition, bad input, or an action outside the actor's scope.
 
     ``field`` names the input at fault (for form and API field errors); ``errors`` carries
-    several field errors at once; ``status`` is the HTTP status it maps to.
+    several field errors at once; ``status`` is the HTTP status it maps to; ``extra`` adds members
+    to the problem body and ``headers`` to the response.
     """
 
     def __init__(
@@ -28,6 +29,8 @@ class DomainError(Exception):
         errors: dict[str, list[str]] | None = None,
         status: int = 400,
         code: str = "invalid",
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = str(message)
@@ -37,6 +40,8 @@ class DomainError(Exception):
             self.errors[field] = [self.message]
         self.status = status
         self.code = code
+        self.extra: dict[str, Any] = dict(extra or {})
+        self.headers: dict[str, str] = dict(headers or {})
 
     @classmethod
     def from_validation_error(cls, exc: ValidationError) -> DomainError:
@@ -57,8 +62,10 @@ class Conflict(DomainError):
         super().__init__(message, field=field, status=409, code="conflict")
 
 
-class Forbidden(DomainError):
-    """The actor may see the record (or the model) but may not perform the action (HTTP 403)."""
+class Forbidden(DomainError, DjangoPermissionDenied):
+    """The actor may see the record (or the model) but may not perform the action (HTTP 403).
+
+    Also Django's ``PermissionDenied``, so that a page that does not catch it answers 403."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, status=403, code="forbidden")
@@ -114,19 +121,12 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler: every error leaves as ``application/problem+json``."""
     if isinstance(exc, DomainError):
-        current = getattr(exc, "current_version", None)
-        if current is not None:  # a stale If-Match: say what the record is at now
-            stale = problem(
-                exc.status,
-                exc.message,
-                exc.message,
-                code=exc.code,
-                current_version=current,
-                changed_by=getattr(exc, "changed_by", ""),
-            )
-            stale["ETag"] = f'"v{current}"'
-            return stale
-        return problem(exc.status, exc.message, exc.message, code=exc.code, errors=exc.errors)
+        refused = problem(
+            exc.status, exc.message, exc.message, code=exc.code, errors=exc.errors, **exc.extra
+        )
+        for name, value in exc.headers.items():
+            refused[name] = value
+        return refused
     if isinstance(exc, ValidationError):
         d = DomainError.from_validation_error(exc)
         return problem(400, _("Invalid input."), d.message, code="invalid", errors=d.errors)

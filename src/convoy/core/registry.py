@@ -70,6 +70,16 @@ def addable(spec: ModelSpec, user: Any) -> bool:
     return spec.create is not None and can_add(user, spec.model)
 
 
+def require_addable(spec: ModelSpec, user: Any) -> None:
+    """Refuse (403) a user who may not add records of this entry, on pages and API alike."""
+    from django.utils.translation import gettext as _
+
+    from .errors import Forbidden
+
+    if not addable(spec, user):
+        raise Forbidden(_("You may not add records of this kind."))
+
+
 def resolve(obj: Any, accessor: str) -> Any:
     """Follow ``a__b__c`` from ``obj``; call ``get_x_display``-style methods."""
     value = obj

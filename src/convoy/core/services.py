@@ -7,7 +7,7 @@ their domain rules; views, the API, imports and the CLI call the app services, n
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -46,24 +46,29 @@ def _ensure_in_scope(actor: Any, obj: models.Model) -> None:
 def lock_for(model: type[M], actor: Any, action: str, pk: Any) -> M:
     """Fetch and lock a record the actor may act on; invisible answers 404, visible but not
     permitted 403. A version the caller expects (``concurrency.expecting``) is checked here."""
-    from django.http import Http404
-
     qs = restrict(model._default_manager.all(), actor, action)
     try:
         locked = qs.select_for_update().get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
-        if (
-            action != "view"
-            and restrict(model._default_manager.all(), actor, "view").filter(pk=pk).exists()
-        ):
-            note_refusal(actor, model, pk, action)
-            raise Forbidden(
-                _("You may not %(action)s this record.") % {"action": _(action)}
-            ) from exc
-        note_refusal(actor, model, pk, action)
-        raise Http404(_("No such record.")) from exc
+        refuse(model, actor, pk, action, cause=exc)
     check_version(locked)
     return locked
+
+
+def refuse(
+    model: type[models.Model], actor: Any, pk: Any, action: str, cause: Exception | None = None
+) -> NoReturn:
+    """``actor`` may not ``action`` record ``pk``: 403 if they may see it, else 404 (so that
+    its existence does not leak); the refusal is recorded either way (``core.security``)."""
+    from django.http import Http404
+
+    note_refusal(actor, model, pk, action)
+    if (
+        action != "view"
+        and restrict(model._default_manager.all(), actor, "view").filter(pk=pk).exists()
+    ):
+        raise Forbidden(_("You may not %(action)s this record.") % {"action": _(action)}) from cause
+    raise Http404(_("No such record.")) from cause
 
 
 @transaction.atomic

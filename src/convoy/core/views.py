@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import (
@@ -26,12 +25,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .access import restrict
+from .audit import history_of
 from .concurrency import PreconditionFailed, expecting, parse_form_version
 from .errors import DomainError, apply_to_form
 from .imports import import_columns, import_rows, parse_csv
-from .models import AuditEvent
-from .registry import REGISTRY, ModelSpec, addable, resolve
-from .security import note_refusal
+from .registry import REGISTRY, ModelSpec, addable, require_addable, resolve
+from .services import refuse
 
 PAGE_SIZE = 25
 
@@ -80,17 +79,13 @@ class SpecView(LoginRequiredMixin, View):
 
 
 def object_or_refuse(spec: ModelSpec, user: Any, pk: Any, action: str) -> Any:
-    manager = spec.model._default_manager
-    qs = restrict(manager.all(), user, action)
+    qs = restrict(spec.model._default_manager.all(), user, action)
     if spec.select_related:
         qs = qs.select_related(*spec.select_related)
     obj = qs.filter(pk=pk).first()
-    if obj is not None:
-        return obj
-    note_refusal(user, spec.model, pk, action)
-    if action != "view" and restrict(manager.all(), user, "view").filter(pk=pk).exists():
-        raise PermissionDenied(_("You may not %(action)s this record.") % {"action": _(action)})
-    raise Http404(_("No such record."))
+    if obj is None:
+        refuse(spec.model, user, pk, action)
+    return obj
 
 
 class ListView(SpecView):
@@ -188,11 +183,7 @@ class DetailView(SpecView):
         buttons = [
             b.offer(obj) for b in self.spec.actions if allowed.get(b.permission) and b.shown(obj)
         ]
-        history = (
-            AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
-            .exclude(action__startswith="security.")  # refusals: the audit search's business
-            .order_by("-id")[:50]
-        )
+        history = history_of(obj)[:50]
         extra = self.spec.detail_extra(self.request, obj) if self.spec.detail_extra else {}
         return self.ctx(
             **extra,
@@ -217,8 +208,8 @@ class FormView(SpecView):
         return render(request, "core/form.html", self.ctx(form=form, obj=obj, version=version))
 
     def _check_add(self, obj: Any) -> None:
-        if obj is None and not addable(self.spec, self.request.user):
-            raise PermissionDenied(_("You may not add records of this kind."))
+        if obj is None:
+            require_addable(self.spec, self.request.user)
 
     def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         obj = self.get_object(pk, "change") if pk is not None else None
@@ -236,7 +227,7 @@ class FormView(SpecView):
                     messages.success(request, _("%(obj)s created.") % {"obj": obj})
                 else:
                     assert self.spec.update is not None
-                    with expecting(obj, opened):
+                    with expecting(self.spec.model, obj.pk, opened):
                         obj = self.spec.update(actor=request.user, obj=obj, data=data)
                     messages.success(request, _("%(obj)s saved.") % {"obj": obj})
                 return HttpResponseRedirect(reverse(f"{self.spec.key}_detail", args=[obj.pk]))
@@ -293,7 +284,7 @@ class ActionView(SpecView):
                 return HttpResponseRedirect(redirect)
             quantity = int(raw)
         try:
-            with expecting(obj, parse_form_version(request.POST.get("_version"))):
+            with expecting(self.spec.model, pk, parse_form_version(request.POST.get("_version"))):
                 button.run(
                     actor=request.user,
                     obj=obj,
@@ -310,17 +301,13 @@ class ActionView(SpecView):
 class ImportView(SpecView):
     """Upload a CSV: every row valid and created, or nothing written and the errors by row."""
 
-    def _allowed(self) -> None:
-        if not addable(self.spec, self.request.user):
-            raise PermissionDenied(_("You may not add records of this kind."))
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        self._allowed()
+        require_addable(self.spec, request.user)
         columns = import_columns(self.spec, request.user)
         return render(request, "core/import.html", self.ctx(columns=columns))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        self._allowed()
+        require_addable(self.spec, request.user)
         columns = import_columns(self.spec, request.user)
         upload = request.FILES.get("file")
         if upload is None:
@@ -344,8 +331,7 @@ class ImportView(SpecView):
 
 class ImportTemplateView(SpecView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not addable(self.spec, request.user):
-            raise PermissionDenied(_("You may not add records of this kind."))
+        require_addable(self.spec, request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.spec.plural}-import-template.csv"'

@@ -304,14 +304,9 @@ def form_payload(spec: ModelSpec, obj: models.Model, user: Any) -> dict[str, Any
     return data
 
 
-def version_of(obj: models.Model) -> Callable[[], Any]:
-    model = type(obj)
-
-    def read() -> Any:
-        row = model._default_manager.filter(pk=obj.pk).values().first()
-        return row
-
-    return read
+def row_of(obj: models.Model) -> Callable[[], Any]:
+    """Reads the record's stored row (to show that a refused write changed nothing)."""
+    return lambda: type(obj)._default_manager.filter(pk=obj.pk).values().first()
 
 
 # --- routes -----------------------------------------------------------------------------------
@@ -389,7 +384,8 @@ def run_spec(runner: Runner, spec: ModelSpec, vp: str) -> None:
     everything = list(model._default_manager.all())
     visible = {o.pk for o in everything if oracle.sees(user, o)}
     p = spec.plural
-    api_base = f"/api/{_api_prefix(spec)}/"
+    prefix, methods = _api(spec)
+    api_base = f"/api/{prefix}/"
     label = f"{spec.key}/{vp}"
     login_wall = (302,)
     # listings: pages (all pages of them), CSV, API
@@ -436,7 +432,7 @@ def run_spec(runner: Runner, spec: ModelSpec, vp: str) -> None:
         f"{label} import template", lambda: page.get(f"/{p}/import-template.csv"),
         allowed=may_add, ok=(200,), refused=add_refused,
     )  # fmt: skip
-    api_writable = "post" in _api_methods(spec)
+    api_writable = "post" in methods
     api_add_refused = ANON_API if anon else ((403,) if api_writable else (405,))
     runner.check(
         f"{label} API create (empty)", lambda: api.post(api_base, {}, format="json"),
@@ -468,7 +464,7 @@ def run_record(
     url = f"/{spec.plural}/{obj.pk}/"
     wall = (302,) if anon else ((403,) if sees else (404,))
     api_wall = ANON_API if anon else ((403,) if sees else (404,))
-    snapshot = version_of(obj)
+    snapshot = row_of(obj)
     runner.check(
         f"{label} page detail", lambda: page.get(url), allowed=sees, ok=(200,),
         refused=(302,) if anon else (404,),
@@ -497,7 +493,7 @@ def run_record(
         f"{label} page delete POST", lambda: page.post(f"{url}delete/", {"reason": "matrix"}),
         allowed=may_delete, ok=(302,), refused=wall, unchanged=snapshot,
     )  # fmt: skip
-    methods = _api_methods(spec)
+    methods = _api(spec)[1]
     api_change_wall = api_wall if "patch" in methods or anon else (405,)
     runner.check(
         f"{label} API PATCH (no change)",
@@ -543,22 +539,14 @@ def run_record(
         )  # fmt: skip
 
 
-def _api_prefix(spec: ModelSpec) -> str:
+def _api(spec: ModelSpec) -> tuple[str, list[str]]:
+    """The entry's API: its URL prefix and the HTTP methods its viewset takes."""
     from convoy.urls import router
 
     for prefix, viewset, _basename in router.registry:
         if getattr(viewset, "spec", None) is spec:
-            return prefix
+            return prefix, list(getattr(viewset, "http_method_names", []))
     raise AssertionError(f"no API for {spec.key}")
-
-
-def _api_methods(spec: ModelSpec) -> list[str]:
-    from convoy.urls import router
-
-    for _prefix, viewset, _basename in router.registry:
-        if getattr(viewset, "spec", None) is spec:
-            return list(getattr(viewset, "http_method_names", []))
-    return []
 
 
 def _all_pages(
@@ -694,7 +682,7 @@ def run_tokens(runner: Runner, vp: str, tokens: dict[str, Any]) -> None:
         f"{label} API detail", lambda: api.get(f"/api/tokens/{subject.pk}/"), allowed=mine,
         ok=(200,), refused=ANON_API if anon else (404,),
     )  # fmt: skip
-    state = version_of(subject)
+    state = row_of(subject)
     wall = (302,) if anon else (404,)
     runner.check(
         f"{label} page revoke GET", lambda: page.get(f"/account/tokens/{subject.pk}/revoke/"),
