@@ -1,0 +1,1 @@
+"""Optimisers: pure functions over plain dataclasses and NumPy arrays (no Django imports)."""
