@@ -501,9 +501,7 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
         g.arcs(ARC_CHAIN, day_node[last], end_node[cd[last, 0]], big)
     group_node = g.nodes(len(groups))
     # on-time and late arcs into groups
-    grow = np.searchsorted(
-        cd[:, 0] * _DAYSPAN + cd[:, 1], groups[:, 0] * _DAYSPAN + groups[:, 1]
-    )
+    grow = np.searchsorted(cd[:, 0] * _DAYSPAN + cd[:, 1], groups[:, 0] * _DAYSPAN + groups[:, 1])
     late_w = np.array([0, 8, 4, 2, 1], dtype=I64)[groups[:, 2]] if len(groups) else _ints([])
     g.arcs(ARC_ONTIME, day_node[grow], group_node, group_qty)
     tick("chains", 10)
@@ -530,7 +528,9 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     sub_w = dist_bound + 1
 
     g.arcs(ARC_LATE, end_node[groups[:, 0]], group_node, group_qty, late_w, 0)
-    g.arcs(ARC_ENTRY, line_node[e_line], e_head, supply_left[live_p[e_line]], 0, e_sub * sub_w + e_km)
+    g.arcs(
+        ARC_ENTRY, line_node[e_line], e_head, supply_left[live_p[e_line]], 0, e_sub * sub_w + e_km
+    )
     short = g.nodes(1)[0]
     dump = g.nodes(1)[0]
     g.arcs(ARC_SHORT, np.full(len(groups), short), group_node, group_qty, cover_w, 0)
@@ -583,7 +583,12 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
         req_need = demand_left[req_rows]
         order = np.argsort(p_group, kind="stable")
         lines_out, reqs_out, qty_out = _split_groups(
-            live_p[e_line[p_entry[order]]], p_group[order], p_qty[order], req_rows, req_group, req_need
+            live_p[e_line[p_entry[order]]],
+            p_group[order],
+            p_qty[order],
+            req_rows,
+            req_group,
+            req_need,
         )
     line_a = np.concatenate(lines_out) if lines_out else _ints([])
     req_a = np.concatenate(reqs_out) if reqs_out else _ints([])
