@@ -12,6 +12,8 @@ search and jobs all start from it. A model declares how it is scoped with ``acce
   through a coalition they belong to, and to command staff (coordinators). Only the owner nation's
   editors and coordinators change them.
 * ``"child:<field>"`` – records that follow their parent (pledge lines follow their pledge).
+* ``"command"`` – the command's own work (allocation plans, jobs): members of the command nation
+  and coordinators see it; coordinators run it; approving needs the command nation.
 * ``"audit"`` – the audit trail: coordinators and admins read all of it; nobody writes through
   the application (``core.audit`` appends). A record's history is shown with the record.
 
@@ -120,6 +122,14 @@ def scope_q(model: type[models.Model], ctx: ActorContext, action: str) -> Q | No
     policy = policy_of(model)
     if policy == "audit":  # the trail: command staff search it; nobody edits it
         return None if action == "view" and ctx.is_coordinator else nothing
+    if policy == "command":  # the command's own work (plans, jobs)
+        if not (ctx.is_command or ctx.is_coordinator):
+            return nothing
+        if action == "view":
+            return None
+        if action == "approve":
+            return None if ctx.is_command else nothing
+        return None if ctx.is_coordinator else nothing
     if policy.startswith("child:"):
         parent_field = policy.split(":", 1)[1]
         parent_model = model._meta.get_field(parent_field).related_model
@@ -172,7 +182,7 @@ def can_add(user: Any, model: type[models.Model]) -> bool:
     policy = policy_of(model)
     if policy == "audit":
         return False
-    if policy == "reference":
+    if policy in ("reference", "command"):
         return ctx.is_coordinator
     return True
 

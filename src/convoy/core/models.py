@@ -108,3 +108,41 @@ class ExchangeRate(TimestampedModel):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.eur_per_unit} EUR ({self.date})"
+
+
+class Job(TimestampedModel):
+    """A background job of ours (the task queue runs it): status, progress and a log shown in
+    the UI. Jobs are the command's work (plans): command members and coordinators see them."""
+
+    access_policy = "command"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    log = models.TextField(_("log"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

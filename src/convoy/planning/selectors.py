@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Q, Sum
 
 from convoy.catalog.models import Category, Item
 from convoy.core.access import restrict
@@ -271,3 +271,164 @@ def donor_totals(*, actor: Any) -> list[DonorTotal]:
         t.pledged += eur(per_unit * row["offered"])
         t.delivered += eur(per_unit * row["delivered"])
     return sorted(totals.values(), key=lambda t: (-t.total, t.code))
+
+
+# --- allocation planning: the inputs of a run, read through the choke point -----------------
+
+
+@dataclass
+class PlanningInputs:
+    """A solver ``Problem`` and the database ids behind its indices."""
+
+    problem: Any
+    line_ids: list[int]
+    req_ids: list[int]
+    site_ids: list[int]
+    item_ids: list[int]
+    category_ids: list[int]
+    kept_ids: list[int]  # allocations kept (manual or locked), parallel to problem.fixed_*
+    released_ids: list[int]  # active planned allocations a new plan may redo
+    snapshot: dict[str, Any]
+
+
+def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> PlanningInputs:
+    """Validated requirements and committed pledge lines the actor may see, as solver arrays.
+
+    Plannable supply of a line = accepted + what active planned (not kept) allocations hold,
+    since a new plan may redo those; kept (manual or locked) allocations become fixed.
+    """
+    import numpy as np
+
+    from convoy.logistics.models import Node
+    from convoy.solvers.allocation import Problem
+
+    from .models import Allocation
+
+    params = parameters or {}
+    reqs = list(
+        restrict(Requirement.objects.all(), actor, "view")
+        .filter(status=Requirement.Status.VALIDATED)
+        .order_by("priority", "needed_by", "reference")
+        .values_list(
+            "pk",
+            "item_id",
+            "category_id",
+            "destination_id",
+            "needed_by",
+            "priority",
+            "capability_id",
+            "quantity",
+        )
+    )
+    req_index = {r[0]: i for i, r in enumerate(reqs)}
+    allocs = list(
+        restrict(Allocation.objects.all(), actor, "view")
+        .filter(status=Allocation.Status.ACTIVE)
+        .values_list("pk", "pledge_line_id", "requirement_id", "quantity", "kind", "locked")
+    )
+    redo: dict[int, int] = defaultdict(int)
+    kept = []
+    released_ids = []
+    for pk, line_id, req_id, qty, kind, locked in allocs:
+        if kind == Allocation.Kind.MANUAL or locked:
+            kept.append((pk, line_id, req_id, qty))
+        else:
+            redo[line_id] += qty
+            released_ids.append(pk)
+    kept_lines = {k[1] for k in kept}
+    lines = list(
+        restrict(PledgeLine.objects.all(), actor, "view")
+        .filter(Q(accepted__gt=0) | Q(pk__in=list(redo)) | Q(pk__in=list(kept_lines)))
+        .order_by("pk")
+        .values_list(
+            "pk", "item_id", "source_depot_id", "available_from", "accepted", "condition_capability_id"
+        )
+    )
+    line_index = {row[0]: i for i, row in enumerate(lines)}
+    kept_qty: dict[int, int] = defaultdict(int)
+    fixed = []
+    kept_ids = []
+    for pk, line_id, req_id, qty in kept:
+        if line_id in line_index and req_id in req_index:
+            kept_qty[line_id] += qty
+            fixed.append((line_index[line_id], req_index[req_id], qty))
+            kept_ids.append(pk)
+    through = PledgeLine.condition_destinations.through
+    dest_conditions: dict[int, set[int]] = defaultdict(set)
+    for line_id, node_id in through.objects.filter(pledgeline_id__in=list(line_index)).values_list(
+        "pledgeline_id", "node_id"
+    ):
+        dest_conditions[line_id].add(node_id)
+
+    items = list(restrict(Item.objects.all(), actor, "view").values_list("pk", "category_id"))
+    item_index = {pk: i for i, (pk, _c) in enumerate(items)}
+    cat_ids = sorted({c for _pk, c in items} | {r[2] for r in reqs if r[2] is not None})
+    cat_index = {c: i for i, c in enumerate(cat_ids)}
+    subs = [
+        (item_index[a], item_index[b])
+        for a, b in Item.substitutes.through.objects.values_list("from_item_id", "to_item_id")
+        if a in item_index and b in item_index
+    ]
+    site_rows = list(
+        restrict(Node.objects.all(), actor, "view")
+        .filter(pk__in={r[3] for r in reqs} | {row[2] for row in lines if row[2]})
+        .values_list("pk", "latitude", "longitude")
+    )
+    site_index = {pk: i for i, (pk, _a, _b) in enumerate(site_rows)}
+    cap_ids = sorted({r[6] for r in reqs if r[6]} | {row[5] for row in lines if row[5]})
+    cap_index = {c: i for i, c in enumerate(cap_ids)}
+
+    def cap(value: int | None) -> int:
+        return cap_index[value] if value else -1
+
+    problem = Problem(
+        site_lat=np.array([float(s[1]) for s in site_rows]),
+        site_lon=np.array([float(s[2]) for s in site_rows]),
+        item_category=np.array([cat_index[c] for _pk, c in items], dtype=np.int64),
+        substitutes=np.array(subs, dtype=np.int64).reshape(-1, 2),
+        line_item=[item_index[row[1]] for row in lines],
+        line_depot=[site_index.get(row[2], -1) if row[2] else -1 for row in lines],
+        line_available=[row[3].toordinal() for row in lines],
+        line_qty=[row[4] + redo.get(row[0], 0) + kept_qty.get(row[0], 0) for row in lines],
+        line_capability=[cap(row[5]) for row in lines],
+        line_destinations={
+            line_index[lid]: frozenset(site_index[n] for n in nodes if n in site_index)
+            for lid, nodes in dest_conditions.items()
+        },
+        req_item=[item_index[r[1]] if r[1] else -1 for r in reqs],
+        req_category=[cat_index[r[2]] if r[2] else -1 for r in reqs],
+        req_destination=[site_index[r[3]] for r in reqs],
+        req_needed_by=[r[4].toordinal() for r in reqs],
+        req_priority=[r[5] for r in reqs],
+        req_capability=[cap(r[6]) for r in reqs],
+        req_qty=[r[7] for r in reqs],
+        fixed_line=[f[0] for f in fixed],
+        fixed_req=[f[1] for f in fixed],
+        fixed_qty=[f[2] for f in fixed],
+        km_per_day=float(params.get("km_per_day", 500)),
+        handling_days=int(params.get("handling_days", 2)),
+    )
+    snapshot = {
+        "requirements": len(reqs),
+        "pledge_lines": len(lines),
+        "kept_allocations": len(kept_ids),
+        "redone_allocations": len(released_ids),
+        "required_units": int(sum(r[7] for r in reqs)),
+        "plannable_units": int(problem.line_qty.sum()),
+        # per record: (id, quantity the plan saw) so approval can tell a stale plan
+        "lines": [[row[0], int(problem.line_qty[i])] for i, row in enumerate(lines)],
+        "reqs": [[r[0], r[7]] for r in reqs],
+        "kept": kept_ids,
+        "redo": released_ids,
+    }
+    return PlanningInputs(
+        problem=problem,
+        line_ids=[row[0] for row in lines],
+        req_ids=[r[0] for r in reqs],
+        site_ids=[s[0] for s in site_rows],
+        item_ids=[pk for pk, _c in items],
+        category_ids=cat_ids,
+        kept_ids=kept_ids,
+        released_ids=released_ids,
+        snapshot=snapshot,
+    )

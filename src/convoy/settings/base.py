@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "convoy.core",
     "convoy.nations",
     "convoy.catalog",
@@ -196,6 +198,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 CONVOY_COMMAND_NATION = "NSATU"
+
+# Background jobs (plans): Django's tasks framework, backport, with the database backend; run
+# workers with `convoy db_worker` (the demo starts one). Tests use the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CONVOY_PARTNER_NATION = "UKR"
 
 LOGGING = {
