@@ -13,6 +13,8 @@ from convoy.core.rates import ExchangeRateViewSet
 from convoy.core.views import registry_urls
 from convoy.logistics.api import NodeViewSet
 from convoy.nations.api import CoalitionViewSet, NationViewSet, OrganisationViewSet
+from convoy.planning.api import AllocationViewSet, PlanViewSet
+from convoy.planning.urls import urlpatterns as planning_urls
 from convoy.pledges.api import PledgeLineViewSet, PledgeViewSet
 from convoy.requirements.api import RequirementViewSet
 from convoy.web import views as web
@@ -30,6 +32,8 @@ router.register("requirements", RequirementViewSet, basename="api-requirement")
 router.register("pledges", PledgeViewSet, basename="api-pledge")
 router.register("pledge-lines", PledgeLineViewSet, basename="api-pledgeline")
 router.register("audit-events", AuditEventViewSet, basename="api-auditevent")
+router.register("plans", PlanViewSet, basename="api-plan")
+router.register("allocations", AllocationViewSet, basename="api-allocation")
 
 urlpatterns = [
     path("", web.dashboard, name="dashboard"),
@@ -45,5 +49,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *catalog_urls,
+    *planning_urls,
     *registry_urls(),
 ]

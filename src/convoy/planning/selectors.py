@@ -341,7 +341,12 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
         .filter(Q(accepted__gt=0) | Q(pk__in=list(redo)) | Q(pk__in=list(kept_lines)))
         .order_by("pk")
         .values_list(
-            "pk", "item_id", "source_depot_id", "available_from", "accepted", "condition_capability_id"
+            "pk",
+            "item_id",
+            "source_depot_id",
+            "available_from",
+            "accepted",
+            "condition_capability_id",
         )
     )
     line_index = {row[0]: i for i, row in enumerate(lines)}
@@ -386,25 +391,30 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
         site_lon=np.array([float(s[2]) for s in site_rows]),
         item_category=np.array([cat_index[c] for _pk, c in items], dtype=np.int64),
         substitutes=np.array(subs, dtype=np.int64).reshape(-1, 2),
-        line_item=[item_index[row[1]] for row in lines],
-        line_depot=[site_index.get(row[2], -1) if row[2] else -1 for row in lines],
-        line_available=[row[3].toordinal() for row in lines],
-        line_qty=[row[4] + redo.get(row[0], 0) + kept_qty.get(row[0], 0) for row in lines],
-        line_capability=[cap(row[5]) for row in lines],
+        line_item=np.array([item_index[row[1]] for row in lines], dtype=np.int64),
+        line_depot=np.array(
+            [site_index.get(row[2], -1) if row[2] else -1 for row in lines], dtype=np.int64
+        ),
+        line_available=np.array([row[3].toordinal() for row in lines], dtype=np.int64),
+        line_qty=np.array(
+            [row[4] + redo.get(row[0], 0) + kept_qty.get(row[0], 0) for row in lines],
+            dtype=np.int64,
+        ),
+        line_capability=np.array([cap(row[5]) for row in lines], dtype=np.int64),
         line_destinations={
             line_index[lid]: frozenset(site_index[n] for n in nodes if n in site_index)
             for lid, nodes in dest_conditions.items()
         },
-        req_item=[item_index[r[1]] if r[1] else -1 for r in reqs],
-        req_category=[cat_index[r[2]] if r[2] else -1 for r in reqs],
-        req_destination=[site_index[r[3]] for r in reqs],
-        req_needed_by=[r[4].toordinal() for r in reqs],
-        req_priority=[r[5] for r in reqs],
-        req_capability=[cap(r[6]) for r in reqs],
-        req_qty=[r[7] for r in reqs],
-        fixed_line=[f[0] for f in fixed],
-        fixed_req=[f[1] for f in fixed],
-        fixed_qty=[f[2] for f in fixed],
+        req_item=np.array([item_index[r[1]] if r[1] else -1 for r in reqs], dtype=np.int64),
+        req_category=np.array([cat_index[r[2]] if r[2] else -1 for r in reqs], dtype=np.int64),
+        req_destination=np.array([site_index[r[3]] for r in reqs], dtype=np.int64),
+        req_needed_by=np.array([r[4].toordinal() for r in reqs], dtype=np.int64),
+        req_priority=np.array([r[5] for r in reqs], dtype=np.int64),
+        req_capability=np.array([cap(r[6]) for r in reqs], dtype=np.int64),
+        req_qty=np.array([r[7] for r in reqs], dtype=np.int64),
+        fixed_line=np.array([f[0] for f in fixed], dtype=np.int64),
+        fixed_req=np.array([f[1] for f in fixed], dtype=np.int64),
+        fixed_qty=np.array([f[2] for f in fixed], dtype=np.int64),
         km_per_day=float(params.get("km_per_day", 500)),
         handling_days=int(params.get("handling_days", 2)),
     )

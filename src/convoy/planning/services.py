@@ -40,7 +40,9 @@ def clean_parameters(data: Mapping[str, Any]) -> dict[str, Any]:
             errors[name] = [_("Give a number.")]
             continue
         if not low <= value <= high:
-            errors[name] = [_("Give a value from %(low)s to %(high)s.") % {"low": low, "high": high}]
+            errors[name] = [
+                _("Give a value from %(low)s to %(high)s.") % {"low": low, "high": high}
+            ]
             continue
         out[name] = value
     if errors:
@@ -60,9 +62,8 @@ def plan_request(
     job = job_create(actor=actor, kind="allocation_plan")
     plan = Plan.objects.create(
         reference=next_reference(Plan, "PLAN", now.year),
-        title=(title or "").strip()[:200] or _("Allocation run %(when)s UTC") % {
-            "when": now.strftime("%Y-%m-%d %H:%M")
-        },
+        title=(title or "").strip()[:200]
+        or _("Allocation run %(when)s UTC") % {"when": now.strftime("%Y-%m-%d %H:%M")},
         parameters=params,
         job=job,
         created_by=actor,
@@ -303,7 +304,9 @@ def plan_approve(*, actor: Any, plan: Plan, reason: str = "") -> Plan:
         ).values_list("pk", flat=True)
     )
     rows = list(
-        current.rows.filter(kept=False).values_list("pledge_line_id", "requirement_id", "quantity", "reason")
+        current.rows.filter(kept=False).values_list(
+            "pledge_line_id", "requirement_id", "quantity", "reason"
+        )
     )
     stale = {r[1] for r in rows} - valid
     if stale:
@@ -392,7 +395,7 @@ def allocation_create(*, actor: Any, data: Mapping[str, Any], reason: str = "") 
         raise Conflict(_("Only validated requirements can be allocated to."), field="requirement")
     if not _compatible(line, requirement):
         raise DomainError(
-            _("%(item)s does not meet this requirement (not the item, a substitute or its category).")
+            _("%(item)s does not meet this requirement (not its item, substitute or category).")
             % {"item": line.item},
             field="requirement",
         )

@@ -51,7 +51,9 @@ def plan_summary(*, plan: Plan, actor: Any, inputs: Any, result: Any) -> dict[st
         before_req[req_index[req_id]] += qty
         donor_before[donor] += qty
     after_req = result.covered_by_req(n_reqs)
-    cat_of_req = np.where(P.req_item >= 0, P.item_category[np.maximum(P.req_item, 0)], P.req_category)
+    cat_of_req = np.where(
+        P.req_item >= 0, P.item_category[np.maximum(P.req_item, 0)], P.req_category
+    )
     prio = P.req_priority
 
     def by(keys: Any, values: Any) -> dict[Any, int]:
@@ -64,8 +66,10 @@ def plan_summary(*, plan: Plan, actor: Any, inputs: Any, result: Any) -> dict[st
     cat_names = dict(Category.objects.filter(pk__in=inputs.category_ids).values_list("pk", "name"))
     cat_labels = {i: cat_names.get(pk, "?") for i, pk in enumerate(inputs.category_ids)}
     req_p, bef_p, aft_p = by(prio, P.req_qty), by(prio, before_req), by(prio, after_req)
-    req_c, bef_c, aft_c = by(cat_of_req, P.req_qty), by(cat_of_req, before_req), by(
-        cat_of_req, after_req
+    req_c, bef_c, aft_c = (
+        by(cat_of_req, P.req_qty),
+        by(cat_of_req, before_req),
+        by(cat_of_req, after_req),
     )
     donors = dict(
         PledgeLine.objects.filter(pk__in=inputs.line_ids).values_list("pk", "pledge__owner__code")
@@ -74,8 +78,10 @@ def plan_summary(*, plan: Plan, actor: Any, inputs: Any, result: Any) -> dict[st
     for line, qty in zip(result.line.tolist(), result.qty.tolist(), strict=True):
         donor_after[donors[inputs.line_ids[line]]] += qty
     donor_keys = sorted(set(donor_before) | set(donor_after), key=lambda d: -donor_after.get(d, 0))
-    total_req, total_before, total_after = int(P.req_qty.sum()), int(before_req.sum()), int(
-        after_req.sum()
+    total_req, total_before, total_after = (
+        int(P.req_qty.sum()),
+        int(before_req.sum()),
+        int(after_req.sum()),
     )
     on_time = int(result.qty[~result.late].sum()) if len(result) else 0
     return {
