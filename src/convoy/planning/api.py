@@ -11,10 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from convoy.core.access import can_add
 from convoy.core.api import ReasonSerializer, ServiceSerializer, SpecViewSet, lifecycle_action
-from convoy.core.errors import DomainError
+from convoy.core.errors import DomainError, Forbidden
 from convoy.core.models import Job
-from convoy.core.registry import require_addable
 
 from . import services
 from .models import Allocation, Plan, PlanGap, PlanRow
@@ -163,7 +163,9 @@ class PlanViewSet(SpecViewSet):
 
 
 def require_addable_plan(user: Any) -> None:
-    require_addable(PLAN, user)
+    """Command staff run the planner (checked before the input is read)."""
+    if not can_add(user, Plan):
+        raise Forbidden("Only command staff run the allocation planner.")
 
 
 class AllocationSerializer(ServiceSerializer):

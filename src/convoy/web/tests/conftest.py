@@ -18,7 +18,11 @@ from convoy.core.tests.factories import World
 from convoy.logistics.models import Node
 from convoy.nations import services as nations
 from convoy.nations.models import Coalition, Nation, Organisation
+from convoy.planning import services as planning
+from convoy.planning.models import Allocation, Plan
+from convoy.pledges import services as pledges
 from convoy.pledges.models import Pledge, PledgeLine
+from convoy.requirements import services as requirements
 from convoy.requirements.models import Requirement
 
 
@@ -30,6 +34,8 @@ class Records:
     line: PledgeLine
     capability: Capability
     organisation: Organisation
+    plan: Plan
+    allocation: Allocation
 
     def by_model(self, model: type[models.Model]) -> models.Model:
         w = self.world
@@ -46,6 +52,8 @@ class Records:
             PledgeLine: self.line,
             ExchangeRate: ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
             AuditEvent: AuditEvent.objects.filter(action="requirement.create")[0],
+            Plan: self.plan,
+            Allocation: self.allocation,
         }
         return objects[model]
 
@@ -67,4 +75,18 @@ def records(world: World) -> Records:
         actor=cmd,
         data={"nation": world.nations["DEU"], "name": "Bundesministerium", "kind": "ministry"},
     )
-    return Records(world, req, plg, ln, cap, org)
+    # planning: a validated need, an accepted line with a depot, a plan ready for review, and
+    # a manual allocation
+    need = factories.requirement(world, title="Matrix validated need", quantity=4)
+    requirements.requirement_transition(
+        actor=world.users["ukr"], requirement=need, transition="submit"
+    )
+    requirements.requirement_transition(actor=cmd, requirement=need, transition="validate")
+    stock = factories.line(world, plg, quantity=6, source_depot=world.depot)
+    stock = pledges.pledge_line_accept(actor=cmd, line=stock, quantity=6)
+    alloc = planning.allocation_create(
+        actor=cmd, data={"pledge_line": stock, "requirement": need, "quantity": 1}
+    )
+    plan = planning.plan_request(actor=cmd, title="Matrix plan", parameters={})
+    plan = planning.plan_compute(plan_id=plan.pk)
+    return Records(world, req, plg, ln, cap, org, plan, alloc)

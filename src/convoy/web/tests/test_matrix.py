@@ -95,6 +95,8 @@ class Oracle:
         policy = policy_of(type(obj))
         if policy == "audit":
             return self.staff(user)
+        if policy == "command":  # plans, jobs: the command's own work
+            return self.staff(user) or self.command(user)
         if policy.startswith("child:"):
             return self.sees(user, getattr(obj, policy.split(":", 1)[1]))
         if policy == "owned" and not self.staff(user):
@@ -344,6 +346,15 @@ STATIC_ROUTES = {
     "api-token-list",
     "api-token-detail",
     "api-token-revoke",
+    # allocation plans: run_planning
+    "plan_run",
+    "plan_compare",
+    "plan_progress",
+    "plan_rows_csv",
+    "plan_gaps_csv",
+    "api-plan-rows",
+    "api-plan-gaps",
+    "api-plan-compare",
 }
 
 
@@ -434,9 +445,13 @@ def run_spec(runner: Runner, spec: ModelSpec, vp: str) -> None:
     )  # fmt: skip
     api_writable = "post" in methods
     api_add_refused = ANON_API if anon else ((403,) if api_writable else (405,))
+    # POST /api/plans/ runs the planner with default parameters (202); it has no add page
+    api_may_add, api_add_ok = (
+        (oracle.staff(user), (202,)) if spec.key == "plan" else (may_add, (400,))
+    )
     runner.check(
         f"{label} API create (empty)", lambda: api.post(api_base, {}, format="json"),
-        allowed=may_add, ok=(400,), refused=api_add_refused,
+        allowed=api_may_add, ok=api_add_ok, refused=api_add_refused,
     )  # fmt: skip
     runner.check(
         f"{label} API import (no file)", lambda: api.post(f"{api_base}import/", {}),
@@ -701,6 +716,45 @@ def run_tokens(runner: Runner, vp: str, tokens: dict[str, Any]) -> None:
     )  # fmt: skip
 
 
+def run_planning(runner: Runner, vp: str) -> None:
+    """The planner's own routes: run form, progress, exports, comparison (pages and API)."""
+    scene = runner.scene
+    oracle = scene.oracle
+    user = scene.users["plan"][vp]
+    page, api = runner.clients(user)
+    anon = user is None
+    plan = scene.subjects["plan"][0]
+    sees = oracle.sees(user, plan)
+    label = f"plan-routes/{vp}"
+    wall = (302,) if anon else (404,)
+    api_wall = ANON_API if anon else (404,)
+    staff = oracle.staff(user)
+    runner.check(
+        f"{label} run form", lambda: page.get("/plans/run/"), allowed=staff, ok=(200,),
+        refused=(302,) if anon else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} run POST (bad parameters)",
+        lambda: page.post("/plans/run/", {"km_per_day": 1, "handling_days": 2}),
+        allowed=staff, ok=(400,), refused=(302,) if anon else (403,),
+    )  # fmt: skip
+    for name, url in (
+        ("progress", f"/plans/{plan.pk}/progress/"),
+        ("allocations CSV", f"/plans/{plan.pk}/allocations.csv"),
+        ("gaps CSV", f"/plans/{plan.pk}/gaps.csv"),
+        ("compare", f"/plans/compare/?a={plan.pk}&b={plan.pk}"),
+    ):
+        runner.check(f"{label} {name}", partial(page.get, url), allowed=sees, ok=(200,),
+                     refused=wall)  # fmt: skip
+    for name, url in (
+        ("API allocations", f"/api/plans/{plan.pk}/allocations/"),
+        ("API gaps", f"/api/plans/{plan.pk}/gaps/"),
+        ("API compare", f"/api/plans/compare/?a={plan.pk}&b={plan.pk}"),
+    ):
+        runner.check(f"{label} {name}", partial(api.get, url), allowed=sees, ok=(200,),
+                     refused=api_wall)  # fmt: skip
+
+
 def _results(response: Any) -> list[dict[str, Any]]:
     body = response.json()
     return list(body["results"] if isinstance(body, dict) else body)
@@ -722,6 +776,7 @@ def test_permission_matrix(records: Records, capsys: Any) -> None:
     for vp in VIEWPOINTS:
         run_tokens(runner, vp, tokens)
         run_static(runner, vp)
+        run_planning(runner, vp)
     with capsys.disabled():
         print(
             f"\npermission matrix: {runner.cases} cases over {len(REGISTRY)} models x "
