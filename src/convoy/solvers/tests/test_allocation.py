@@ -1,0 +1,475 @@
+"""Correctness of the allocation solver against an independent LP formulation (``oracle``).
+
+Random small instances (hypothesis, derandomised so CI is reproducible) cover ties (duplicated
+lines, requirements and sites), zero quantities, substitutes, category-level needs, capability
+and destination conditions, lines without a depot, late pairs and fixed allocations. No database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from convoy.solvers.allocation import Problem, Result, objective_of, solve
+from convoy.solvers.tests import oracle
+
+# A few European cities (ties come from duplicates), plus random points in the same region.
+CITIES = [
+    (50.45, 30.52),
+    (49.84, 24.03),
+    (52.23, 21.01),
+    (50.06, 19.94),
+    (44.43, 26.10),
+    (52.52, 13.40),
+    (48.85, 2.35),
+]
+
+def examples(n: int) -> settings:
+    """Reproducible runs of ``n`` examples (no deadline: the first solve imports OR-Tools)."""
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def qty(max_qty: int) -> st.SearchStrategy[int]:
+    return st.one_of(st.just(0), st.integers(1, max_qty))
+
+
+@st.composite
+def problems(
+    draw: st.DrawFn,
+    max_lines: int = 8,
+    max_reqs: int = 10,
+    max_qty: int = 12,
+    max_fixed: int = 3,
+) -> Problem:
+    n_sites = draw(st.integers(2, 6))
+    point = st.tuples(
+        st.floats(43.0, 56.0, allow_nan=False), st.floats(-5.0, 35.0, allow_nan=False)
+    )
+    sites = draw(st.lists(st.sampled_from(CITIES) | point, min_size=n_sites, max_size=n_sites))
+    n_cats = draw(st.integers(1, 3))
+    n_items = draw(st.integers(1, 5))
+    item_category = draw(st.lists(st.integers(0, n_cats - 1), min_size=n_items, max_size=n_items))
+    item = st.integers(0, n_items - 1)
+    site = st.integers(0, n_sites - 1)
+    capability = st.sampled_from([-1, -1, 0, 1])
+    day0 = draw(st.sampled_from([0, 0, 738_000]))  # small days, or date.toordinal()-like ones
+
+    line = st.tuples(
+        item,
+        st.integers(-1, n_sites - 1),  # -1: no depot
+        st.integers(0, 8),  # available
+        qty(max_qty),
+        capability,
+        st.none() | st.frozensets(site, max_size=3),  # destination condition
+    )
+    lines = draw(st.lists(line, min_size=1, max_size=max_lines))
+    for i in draw(st.lists(st.integers(0, len(lines) - 1), max_size=2)):  # exact duplicates
+        if len(lines) < max_lines:
+            lines.append(lines[i])
+
+    req = st.tuples(
+        st.integers(-1, n_items - 1),  # -1: category-level
+        st.integers(0, n_cats - 1),
+        site,
+        st.integers(0, 16),  # needed by
+        st.integers(1, 4),
+        qty(max_qty),
+        capability,
+    )
+    reqs = draw(st.lists(req, min_size=1, max_size=max_reqs))
+    for i in draw(st.lists(st.integers(0, len(reqs) - 1), max_size=2)):
+        if len(reqs) < max_reqs:
+            reqs.append(reqs[i])
+    substitutes = draw(st.lists(st.tuples(item, item), max_size=4))
+
+    problem = Problem(
+        site_lat=[s[0] for s in sites],
+        site_lon=[s[1] for s in sites],
+        item_category=item_category,
+        line_item=[ln[0] for ln in lines],
+        line_depot=[ln[1] for ln in lines],
+        line_available=[day0 + ln[2] for ln in lines],
+        line_qty=[ln[3] for ln in lines],
+        line_capability=[ln[4] for ln in lines],
+        line_destinations={i: ln[5] for i, ln in enumerate(lines) if ln[5] is not None},
+        req_item=[r[0] for r in reqs],
+        req_category=[r[1] for r in reqs],
+        req_destination=[r[2] for r in reqs],
+        req_needed_by=[day0 + r[3] for r in reqs],
+        req_priority=[r[4] for r in reqs],
+        req_qty=[r[5] for r in reqs],
+        req_capability=[r[6] for r in reqs],
+        substitutes=np.array(substitutes, dtype=np.int64).reshape(-1, 2),
+        km_per_day=draw(st.sampled_from([250.0, 500.0, 1000.0])),
+        handling_days=draw(st.integers(0, 3)),
+    )
+    # fixed allocations on compatible pairs, within what is left on both sides
+    supply, demand = [int(q) for q in problem.line_qty], [int(q) for q in problem.req_qty]
+    pairs = [(c.line, c.req) for c in oracle.candidates(problem)]
+    fixed: list[tuple[int, int, int]] = []
+    if pairs and max_fixed:
+        for i in draw(st.lists(st.integers(0, len(pairs) - 1), max_size=max_fixed)):
+            p, r = pairs[i]
+            room = min(supply[p], demand[r])
+            if room > 0:
+                q = draw(st.integers(1, room))
+                fixed.append((p, r, q))
+                supply[p] -= q
+                demand[r] -= q
+    if fixed:
+        problem.fixed_line = np.array([f[0] for f in fixed], dtype=np.int64)
+        problem.fixed_req = np.array([f[1] for f in fixed], dtype=np.int64)
+        problem.fixed_qty = np.array([f[2] for f in fixed], dtype=np.int64)
+        problem.validate()
+    return problem
+
+
+def as_tuple(result: Result) -> oracle.ObjectiveTuple:
+    o = result.objective
+    return (*o.covered, o.late_weighted, o.substitute_units, o.unit_km)
+
+
+def rows(result: Result) -> list[tuple[int, int, int]]:
+    return [
+        (int(p), int(r), int(q)) for p, r, q in zip(result.line, result.req, result.qty, strict=True)
+    ]
+
+
+def check_feasible(problem: Problem, result: Result) -> None:
+    """Quantities within bounds, only allowed pairs, fixed allocations kept as given."""
+    n_lines, n_reqs = problem.n_lines, problem.n_reqs
+    assert len(result.line) == len(result.req) == len(result.qty) == len(result.fixed)
+    assert (result.qty > 0).all()
+    assert (result.used_by_line(n_lines) <= problem.line_qty).all()
+    assert (result.covered_by_req(n_reqs) <= problem.req_qty).all()
+    fixed = Counter(oracle.fixed_rows(problem))
+    kept = Counter(r for r, f in zip(rows(result), result.fixed, strict=True) if f)
+    assert kept == fixed
+    for (p, r, _q), is_fixed, late, sub, km in zip(
+        rows(result), result.fixed, result.late, result.substitute, result.km, strict=True
+    ):
+        if not is_fixed:
+            assert oracle.compatible(problem, p, r), (p, r)
+        facts = oracle.pair(problem, p, r)
+        assert (bool(late), bool(sub), int(km)) == (facts.late, facts.substitute, facts.km)
+    assert as_tuple(result) == oracle.evaluate(problem, rows(result))
+    required = tuple(int(problem.req_qty[problem.req_priority == k].sum()) for k in (1, 2, 3, 4))
+    assert result.objective.required == required
+
+
+# --- the solver against the oracle -------------------------------------------------------------
+
+
+@examples(1500)
+@given(problems())
+def test_objective_matches_lp(problem: Problem) -> None:
+    result = solve(problem)
+    assert result.status == "optimal"
+    assert as_tuple(result) == oracle.solve_lp(problem).objective
+
+
+@examples(600)
+@given(problems(max_lines=8, max_reqs=10, max_qty=3))
+def test_objective_matches_lp_small_quantities(problem: Problem) -> None:
+    """Unit quantities make many ties between equally good pairs."""
+    assert as_tuple(solve(problem)) == oracle.solve_lp(problem).objective
+
+
+@examples(800)
+@given(problems())
+def test_result_is_feasible_and_reports_its_objective(problem: Problem) -> None:
+    result = solve(problem)
+    check_feasible(problem, result)
+    recomputed = objective_of(problem, result.line, result.req, result.qty)
+    assert recomputed == result.objective
+    again = solve(problem)  # ties are broken deterministically
+    assert rows(again) == rows(result)
+
+
+@examples(600)
+@given(problems(max_lines=3, max_reqs=3, max_qty=3, max_fixed=1))
+def test_oracle_matches_brute_force(problem: Problem) -> None:
+    """The LP formulation itself, on instances small enough to enumerate every plan."""
+    expected = oracle.brute_force(problem)
+    assert oracle.solve_lp(problem).objective == expected
+    assert as_tuple(solve(problem)) == expected
+
+
+# --- hand-made examples that pin the rule --------------------------------------------------------
+
+KYIV, LVIV, WARSAW, PARIS = 0, 1, 2, 3
+
+
+def make(**kw: Any) -> Problem:
+    """A problem over four sites and items 0 (category 0), 1 (category 0), 2 (category 1)."""
+    base: dict[str, Any] = {
+        "site_lat": [50.45, 49.84, 52.23, 48.85],
+        "site_lon": [30.52, 24.03, 21.01, 2.35],
+        "item_category": [0, 0, 1],
+        "line_item": [0],
+        "line_depot": [WARSAW],
+        "line_available": [0],
+        "line_qty": [1],
+        "req_item": [0],
+        "req_category": [0],
+        "req_destination": [KYIV],
+        "req_needed_by": [30],
+        "req_priority": [1],
+        "req_qty": [1],
+    }
+    base.update(kw)
+    return Problem(**base)
+
+
+def plan(problem: Problem) -> dict[tuple[int, int], int]:
+    result = solve(problem)
+    check_feasible(problem, result)
+    assert as_tuple(result) == oracle.solve_lp(problem).objective
+    out: dict[tuple[int, int], int] = Counter()
+    for p, r, q in rows(result):
+        out[(p, r)] += q
+    return dict(out)
+
+
+def test_one_unit_of_priority_1_beats_any_amount_of_priority_2() -> None:
+    # line 0 (1 unit) can serve either; line 1 (100 units) only the priority-2 need, but
+    # giving line 0 to priority 2 would not add anything: 1 unit of p1 wins over 1 of p2
+    p = make(
+        line_item=[0],
+        line_depot=[WARSAW],
+        line_available=[0],
+        line_qty=[1],
+        req_item=[0, 0],
+        req_category=[0, 0],
+        req_destination=[KYIV, KYIV],
+        req_needed_by=[30, 30],
+        req_priority=[2, 1],
+        req_qty=[100, 1],
+    )
+    assert plan(p) == {(0, 1): 1}
+    # and with 100 units only p1 would get its 1 unit and p2 the rest
+    p = make(
+        line_qty=[100],
+        req_item=[0, 0],
+        req_category=[0, 0],
+        req_destination=[KYIV, KYIV],
+        req_needed_by=[30, 30],
+        req_priority=[2, 1],
+        req_qty=[100, 1],
+    )
+    assert plan(p) == {(0, 0): 99, (0, 1): 1}
+    assert solve(p).objective.covered == (1, 99, 0, 0)
+
+
+def test_late_coverage_counts_but_loses_to_on_time() -> None:
+    # one line, arrives on day 0 + 2 + ceil(~690 km / 500) = 4 at Kyiv
+    on_time = make(req_needed_by=[4])
+    late = make(req_needed_by=[3])
+    assert solve(on_time).objective.late_weighted == 0
+    assert solve(late).objective.covered == (1, 0, 0, 0)  # late, but covered
+    assert solve(late).objective.late_weighted == 8
+    # two lines, one arrives in time: that one is used
+    p = make(
+        line_item=[0, 0],
+        line_depot=[WARSAW, WARSAW],
+        line_available=[5, 0],
+        line_qty=[1, 1],
+        req_needed_by=[4],
+    )
+    assert plan(p) == {(1, 0): 1}
+    # the late unit goes to the lower priority (a late p1 unit weighs 8, a late p4 unit 1)
+    p = make(
+        line_item=[0, 0],
+        line_depot=[WARSAW, WARSAW],
+        line_available=[5, 0],
+        line_qty=[1, 1],
+        req_item=[0, 0],
+        req_category=[0, 0],
+        req_destination=[KYIV, KYIV],
+        req_needed_by=[4, 4],
+        req_priority=[4, 1],
+        req_qty=[1, 1],
+    )
+    assert plan(p) == {(1, 1): 1, (0, 0): 1}
+
+
+def test_exact_item_before_substitute() -> None:
+    # line 0 offers item 1 (substitutes item 0) from nearer Lviv; line 1 the exact item
+    p = make(
+        line_item=[1, 0],
+        line_depot=[LVIV, WARSAW],
+        line_available=[0, 0],
+        line_qty=[1, 1],
+        substitutes=[(1, 0)],
+    )
+    assert plan(p) == {(1, 0): 1}
+    assert solve(p).objective.substitute_units == 0
+    # without the exact item, the substitute covers
+    p = make(line_item=[1], line_depot=[LVIV], substitutes=[(1, 0)])
+    assert plan(p) == {(0, 0): 1}
+    assert solve(p).objective.substitute_units == 1
+    # substitution is one way: item 0 does not stand in for item 1
+    p = make(line_item=[0], req_item=[1], substitutes=[(1, 0)])
+    assert plan(p) == {}
+    # a category-level need takes any item of the category, as exact
+    p = make(line_item=[1], req_item=[-1], req_category=[0])
+    assert plan(p) == {(0, 0): 1}
+    assert solve(p).objective.substitute_units == 0
+    p = make(line_item=[2], req_item=[-1], req_category=[0])
+    assert plan(p) == {}
+
+
+def test_nearer_depot_first() -> None:
+    p = make(
+        line_item=[0, 0, 0],
+        line_depot=[PARIS, LVIV, WARSAW],
+        line_available=[0, 0, 0],
+        line_qty=[1, 1, 1],
+        req_needed_by=[100],
+    )
+    assert plan(p) == {(1, 0): 1}
+    assert solve(p).objective.unit_km == oracle.pair(p, 1, 0).km
+
+
+def test_donor_conditions() -> None:
+    # the nearer line may only go to Warsaw; the farther one serves Kyiv
+    p = make(
+        line_item=[0, 0],
+        line_depot=[LVIV, PARIS],
+        line_available=[0, 0],
+        line_qty=[1, 1],
+        line_destinations={0: frozenset({WARSAW})},
+        req_needed_by=[100],
+    )
+    assert plan(p) == {(1, 0): 1}
+    p = make(
+        line_item=[0, 0],
+        line_depot=[LVIV, PARIS],
+        line_available=[0, 0],
+        line_qty=[1, 1],
+        line_destinations={0: frozenset({WARSAW, KYIV})},
+        req_needed_by=[100],
+    )
+    assert plan(p) == {(0, 0): 1}
+    # a capability condition: the line is for capability 7 only
+    p = make(line_capability=[7], req_capability=[3])
+    assert plan(p) == {}
+    p = make(line_capability=[7], req_capability=[7])
+    assert plan(p) == {(0, 0): 1}
+    # a requirement's capability does not restrict lines without a condition
+    p = make(line_capability=[-1], req_capability=[3])
+    assert plan(p) == {(0, 0): 1}
+
+
+def test_line_without_depot_is_not_used() -> None:
+    p = make(
+        line_item=[0, 0],
+        line_depot=[-1, PARIS],
+        line_available=[0, 0],
+        line_qty=[5, 1],
+        req_qty=[3],
+    )
+    assert plan(p) == {(1, 0): 1}
+    assert plan(make(line_depot=[-1])) == {}
+
+
+def test_fixed_allocations_stay_and_count() -> None:
+    # a locked allocation from the far depot stays; the rest comes from the near one
+    p = make(
+        line_item=[0, 0],
+        line_depot=[PARIS, LVIV],
+        line_available=[0, 0],
+        line_qty=[2, 5],
+        req_qty=[4],
+        req_needed_by=[100],
+        fixed_line=[0],
+        fixed_req=[0],
+        fixed_qty=[2],
+    )
+    result = solve(p)
+    assert plan(p) == {(0, 0): 2, (1, 0): 2}
+    assert result.fixed.sum() == 1
+    far, near = oracle.pair(p, 0, 0).km, oracle.pair(p, 1, 0).km
+    assert result.objective.unit_km == 2 * far + 2 * near
+
+
+def test_ties_and_zero_quantities() -> None:
+    p = make(
+        line_item=[0, 0, 0],
+        line_depot=[WARSAW, WARSAW, WARSAW],
+        line_available=[0, 0, 0],
+        line_qty=[0, 2, 2],
+        req_item=[0, 0, 0],
+        req_category=[0, 0, 0],
+        req_destination=[KYIV, KYIV, KYIV],
+        req_needed_by=[30, 30, 30],
+        req_priority=[3, 3, 3],
+        req_qty=[1, 0, 2],
+    )
+    result = solve(p)
+    assert result.objective.covered == (0, 0, 3, 0)
+    assert (result.used_by_line(3)[0], result.covered_by_req(3)[1]) == (0, 0)
+    assert plan(p)  # feasible and optimal
+
+
+def test_empty_problem() -> None:
+    p = make(line_item=[], line_depot=[], line_available=[], line_qty=[])
+    assert len(solve(p)) == 0
+    assert solve(p).objective.covered == (0, 0, 0, 0)
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"line_qty": [1, 2]}, "line_qty has 2 entries, not 1"),
+        ({"req_priority": [1, 1]}, "req_priority has 2 entries, not 1"),
+        ({"site_lon": [0.0]}, "site_lat and site_lon differ in length"),
+        ({"line_qty": [-1]}, "quantities must not be negative"),
+        ({"req_qty": [-3]}, "quantities must not be negative"),
+        ({"req_priority": [5]}, "priorities must be 1..4"),
+        ({"req_priority": [0]}, "priorities must be 1..4"),
+        ({"line_item": [3]}, "unknown item"),
+        ({"line_depot": [4]}, "unknown depot"),
+        ({"req_destination": [-1]}, "unknown destination"),
+        ({"req_item": [-1], "req_category": [-1]}, "category-level requirement needs a category"),
+        (
+            {"fixed_line": [0], "fixed_req": [0], "fixed_qty": [2]},
+            "fixed allocations exceed pledge line 0's quantity",
+        ),
+        (
+            {"line_qty": [5], "fixed_line": [0], "fixed_req": [0], "fixed_qty": [2]},
+            "fixed allocations exceed requirement 0's quantity",
+        ),
+        ({"fixed_line": [0], "fixed_req": [0], "fixed_qty": [0]}, "positive quantity"),
+        ({"fixed_line": [0, 0], "fixed_req": [0], "fixed_qty": [1]}, "differ in length"),
+        ({"fixed_line": [1], "fixed_req": [0], "fixed_qty": [1]}, "unknown pledge line"),
+        ({"km_per_day": 0.0}, "km_per_day must be positive"),
+    ],
+)
+def test_bad_input_is_refused(kw: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        make(**kw)
+
+
+def test_haversine_agrees_with_oracle() -> None:
+    from convoy.solvers.allocation import haversine_km
+
+    pts = CITIES
+    for a in pts:
+        for b in pts:
+            assert int(haversine_km(a[0], a[1], b[0], b[1])) == oracle.great_circle_km(*a, *b)
+    assert oracle.great_circle_km(50.45, 30.52, 52.23, 21.01) == 689
