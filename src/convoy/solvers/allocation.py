@@ -71,8 +71,6 @@ from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
 EARTH_RADIUS_KM = 6371.0088
 PRIORITIES = (1, 2, 3, 4)
@@ -376,61 +374,31 @@ def _min_cost_flow(
 def _potentials(
     n: int, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray, flow: Any
 ) -> np.ndarray:
-    """Shortest-path distances from a virtual root in the residual graph of an optimal flow.
+    """Shortest-path distances from a virtual root (a zero-cost arc to every node) in the
+    residual graph of an optimal flow, which has no negative cycle.
 
-    Computed as a min-cost flow too (the root sends one unit to every node along the residual
-    arcs), then read off the arcs that carry flow, whose reduced cost is zero.
+    Bellman-Ford, vectorised: every round relaxes all residual arcs at once; it stops when a
+    round changes nothing (at most ``n`` rounds, in practice a few dozen on these graphs).
     """
     fwd = flow < caps
     bwd = flow > 0
     rt = np.concatenate([tails[fwd], heads[bwd]])
     rh = np.concatenate([heads[fwd], tails[bwd]])
     rc = np.concatenate([costs[fwd], -costs[bwd]])
-    root = n
-    allnodes = np.arange(n, dtype=I64)
-    t = np.concatenate([rt, np.full(n, root, dtype=I64)])
-    h = np.concatenate([rh, allnodes])
-    c = np.concatenate([rc, np.zeros(n, dtype=I64)])
-    cap = np.full(len(t), n, dtype=I64)
-    supply = np.full(n + 1, -1, dtype=I64)
-    supply[root] = n
-    f = _min_cost_flow(n + 1, t, h, cap, c, supply)
-    used = f > 0
-    ut, uh, uc = t[used], h[used], c[used]
-    # every node is reached by flow from the root: a BFS tree over flow-carrying arcs
-    key = ut * (n + 1) + uh
-    key, first = np.unique(key, return_index=True)
-    ut, uh, uc = ut[first], uh[first], uc[first]
-    tree = csr_matrix((np.ones(len(ut)), (ut, uh)), shape=(n + 1, n + 1))
-    _order, pred = breadth_first_order(tree, root, directed=True, return_predecessors=True)
-    pred = pred.astype(I64)
-    wpred = np.zeros(n + 1, dtype=I64)
-    nodes = np.nonzero(pred >= 0)[0]
-    wpred[nodes] = uc[np.searchsorted(key, pred[nodes] * (n + 1) + nodes)]
-    pred[root] = root
-    wpred[root] = 0
-    if (pred < 0).any():
-        raise RuntimeError("potentials: flow does not reach every node")
-    # pointer jumping: dist[v] = weights summed from v up to its ancestor anc[v]
-    dist, anc = wpred, pred
-    for _ in range(64):
-        if (anc == root).all():
-            break
-        dist = dist + dist[anc]
-        anc = anc[anc]
-    else:
-        raise RuntimeError("potentials: flow-carrying arcs form a cycle without the root")
-    return dist[:n]
-
-
-@dataclass
-class _Chains:
-    """Per chain: its day nodes (ascending days) and its end node."""
-
-    key_index: dict[tuple[int, int, int, int], int]
-    days: list[np.ndarray]
-    day_nodes: list[np.ndarray]
-    end_node: np.ndarray
+    dist = np.zeros(n, dtype=I64)
+    if not len(rt):
+        return dist
+    order = np.argsort(rh, kind="stable")
+    rt, rh, rc = rt[order], rh[order], rc[order]
+    starts = np.flatnonzero(np.r_[True, rh[1:] != rh[:-1]])
+    head_of = rh[starts]
+    for _ in range(n + 1):
+        best = np.minimum.reduceat(dist[rt] + rc, starts)
+        better = best < dist[head_of]
+        if not better.any():
+            return dist
+        dist[head_of[better]] = best[better]
+    raise RuntimeError("potentials: the residual graph has a negative cycle")
 
 
 def solve(problem: Problem, *, progress: Any = None) -> Result:
@@ -446,7 +414,6 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
 
     tick.last = t0  # type: ignore[attr-defined]
     P = problem
-    big = int(P.line_qty.sum()) + 1
     n_lines, n_reqs = P.n_lines, P.n_reqs
     line_cap = P.line_capability
     req_cap = P.req_capability
@@ -457,83 +424,112 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     supply_left = P.line_qty - fixed_used
     supply_left[P.line_depot == NONE] = 0
     demand_left = P.req_qty - fixed_taken
+    live_r = np.flatnonzero(demand_left > 0)
+    live_p = np.flatnonzero(supply_left > 0)
+    big = int(supply_left.sum()) + 1
 
-    # --- chains: (kind 0=item / 1=category, target, destination, capability) --------------
-    live_r = np.nonzero(demand_left > 0)[0]
+    # --- base chains: (kind 0=item / 1=category, target, destination) ------------------------
     is_cat = P.req_item[live_r] == NONE
     target = np.where(is_cat, P.req_category[live_r], P.req_item[live_r])
-    rkeys = np.stack(
-        [
-            is_cat.astype(I64),
-            target,
-            P.req_destination[live_r],
-            req_cap[live_r],
-        ],
+    rkeys = np.stack([is_cat.astype(I64), target, P.req_destination[live_r]], axis=1)
+    if len(live_r):
+        base_keys, base_of_req = np.unique(rkeys, axis=0, return_inverse=True)
+    else:
+        base_keys, base_of_req = np.zeros((0, 3), dtype=I64), _ints([])
+    base_keys = base_keys.astype(I64)
+    base_of_req = _ints(base_of_req)
+    n_base = len(base_keys)
+    e_line, e_base, e_sub = _entries(P, live_p, base_keys)
+
+    # --- capability chains: (base, capability) where a conditioned line can enter and a
+    # requirement of that capability waits; only such requirements draw on them ---------------
+    capspan = int(max(line_cap.max(initial=0), req_cap.max(initial=0))) + 1
+    e_cap = line_cap[live_p[e_line]]
+    r_cap = req_cap[live_r]
+    conditioned = e_cap != NONE
+    cap_keys = np.intersect1d(
+        e_base[conditioned] * capspan + e_cap[conditioned],
+        base_of_req[r_cap != NONE] * capspan + r_cap[r_cap != NONE],
+    )
+    n_chains = n_base + len(cap_keys)
+    chain_dest = np.concatenate([base_keys[:, 2], base_keys[cap_keys // capspan, 2]])
+    e_chain = e_base.copy()
+    if len(cap_keys):
+        ek = e_base[conditioned] * capspan + e_cap[conditioned]
+        at = np.minimum(np.searchsorted(cap_keys, ek), len(cap_keys) - 1)
+        e_chain[conditioned] = np.where(cap_keys[at] == ek, n_base + at, -1)
+    else:
+        e_chain[conditioned] = -1
+    keep = e_chain >= 0
+    e_line, e_chain, e_sub = e_line[keep], e_chain[keep], e_sub[keep]
+    rk = base_of_req * capspan + r_cap
+    at = np.minimum(np.searchsorted(cap_keys, rk), max(len(cap_keys) - 1, 0))
+    has_cap = (r_cap != NONE) & (cap_keys[at] == rk) if len(cap_keys) else np.zeros(len(rk), bool)
+    req_cap_chain = np.where(has_cap, n_base + at, NONE)
+
+    # --- groups: (base, capability chain, needed_by, priority); day nodes per chain ----------
+    day0 = int(min(P.req_needed_by.min(initial=0), P.line_available.min(initial=0)))
+    gkeys = np.stack(
+        [base_of_req, req_cap_chain, P.req_needed_by[live_r] - day0, P.req_priority[live_r]],
         axis=1,
     )
-    g = _Graph()
-    chain_keys, chain_of_req = (
-        np.unique(rkeys, axis=0, return_inverse=True) if len(live_r) else (np.zeros((0, 4)), [])
-    )
-    chain_of_req = np.asarray(chain_of_req, dtype=I64).reshape(-1)
-    n_chains = len(chain_keys)
-    # groups: (chain, needed_by, priority)
-    gkeys = np.stack(
-        [chain_of_req, P.req_needed_by[live_r], P.req_priority[live_r]], axis=1
-    ).astype(I64)
-    groups, group_of_req = (
-        np.unique(gkeys, axis=0, return_inverse=True) if len(live_r) else (np.zeros((0, 3)), [])
-    )
-    group_of_req = np.asarray(group_of_req, dtype=I64).reshape(-1)
+    if len(live_r):
+        groups, group_of_req = np.unique(gkeys, axis=0, return_inverse=True)
+    else:
+        groups, group_of_req = np.zeros((0, 4), dtype=I64), _ints([])
     groups = groups.astype(I64)
-    group_qty = np.bincount(group_of_req, demand_left[live_r], minlength=len(groups)).astype(I64)
+    group_of_req = _ints(group_of_req)
+    n_groups = len(groups)
+    group_qty = np.bincount(group_of_req, demand_left[live_r], minlength=n_groups).astype(I64)
+    # feeds: a group draws from its base chain and, if it has one, its capability chain
+    with_cap = np.flatnonzero(groups[:, 1] != NONE)
+    f_group = np.concatenate([np.arange(n_groups, dtype=I64), with_cap])
+    f_chain = np.concatenate([groups[:, 0], groups[with_cap, 1]])
+    span = int(groups[:, 2].max(initial=0)) + 2  # a day past every needed-by day
+    f_key = f_chain * span + groups[f_group, 2]
+    cd_key = np.unique(f_key)  # (chain, day) rows, ascending
+    f_row = np.searchsorted(cd_key, f_key)
+    cd_chain = cd_key // span
+    chain_start = np.searchsorted(cd_chain, np.arange(n_chains + 1))
 
-    # day nodes per chain: distinct needed-by days of its groups
-    cd = np.unique(groups[:, :2], axis=0) if len(groups) else np.zeros((0, 2), dtype=I64)
-    day_node = g.nodes(len(cd))  # node of row i of cd
+    g = _Graph()
+    day_node = g.nodes(len(cd_key))
     end_node = g.nodes(n_chains)
-    chain_start = np.searchsorted(cd[:, 0], np.arange(n_chains + 1)) if len(cd) else np.zeros(1)
-    # chain arcs: day -> next day of the same chain, last day -> end
-    if len(cd):
-        same = cd[1:, 0] == cd[:-1, 0]
-        g.arcs(ARC_CHAIN, day_node[:-1][same], day_node[1:][same], big)
-        last = np.append(~same, True)
-        g.arcs(ARC_CHAIN, day_node[last], end_node[cd[last, 0]], big)
-    group_node = g.nodes(len(groups))
-    # on-time and late arcs into groups
-    grow = np.searchsorted(cd[:, 0] * _DAYSPAN + cd[:, 1], groups[:, 0] * _DAYSPAN + groups[:, 1])
-    late_w = np.array([0, 8, 4, 2, 1], dtype=I64)[groups[:, 2]] if len(groups) else _ints([])
-    g.arcs(ARC_ONTIME, day_node[grow], group_node, group_qty)
+    same = cd_chain[1:] == cd_chain[:-1]
+    g.arcs(ARC_CHAIN, day_node[:-1][same], day_node[1:][same], big)
+    last = np.append(~same, True) if len(cd_key) else np.zeros(0, bool)
+    g.arcs(ARC_CHAIN, day_node[last], end_node[cd_chain[last]], big)
+    group_node = g.nodes(n_groups)
+    g.arcs(ARC_ONTIME, day_node[f_row], group_node[f_group], group_qty[f_group])
     tick("chains", 10)
 
-    # --- lines -> chains --------------------------------------------------------------------
-    live_p = np.nonzero(supply_left > 0)[0]
+    # --- lines -> chains ------------------------------------------------------------------------
     line_node = g.nodes(len(live_p))
-    entries = _entries(P, live_p, chain_keys, line_cap)
-    e_line, e_chain, e_sub = entries
-    e_dest = chain_keys[e_chain, 2].astype(I64) if len(e_chain) else _ints([])
-    e_km = P.km(P.line_depot[live_p[e_line]], e_dest) if len(e_line) else _ints([])
-    e_arrive = P.line_available[live_p[e_line]] + P.transit_days(e_km)
+    e_km = P.km(P.line_depot[live_p[e_line]], chain_dest[e_chain])
+    e_arrive = P.line_available[live_p[e_line]] + P.transit_days(e_km) - day0
     # first day node of the chain on or after arrival, else the end node
-    pos = np.searchsorted(cd[:, 0] * _DAYSPAN + cd[:, 1], e_chain * _DAYSPAN + e_arrive)
-    in_chain = pos < chain_start[e_chain + 1] if len(e_chain) else np.zeros(0, dtype=bool)
-    e_head = np.where(in_chain, day_node[np.minimum(pos, max(len(cd) - 1, 0))], end_node[e_chain])
-    max_km = int(e_km.max()) if len(e_km) else 0
+    pos = np.searchsorted(cd_key, e_chain * span + np.minimum(e_arrive, span - 1))
+    in_chain = pos < chain_start[e_chain + 1]
+    e_head = np.where(
+        in_chain, day_node[np.minimum(pos, max(len(cd_key) - 1, 0))], end_node[e_chain]
+    )
+    max_km = int(e_km.max(initial=0))
 
     # --- stage weights (see the module docstring) ---------------------------------------------
-    late_arcs_bound = 2 * min(n_chains, len(groups)) * 8
+    late_arcs_bound = 2 * min(n_chains, n_groups) * 8
     cover_unit = late_arcs_bound + 1
-    cover_w = (5 - groups[:, 2]) * cover_unit if len(groups) else _ints([])
-    dist_bound = 2 * min(len(live_p), len(cd) + n_chains) * max_km
+    cover_w = (5 - groups[:, 3]) * cover_unit
+    dist_bound = 2 * min(len(live_p), len(cd_key) + n_chains) * max_km
     sub_w = dist_bound + 1
+    late_w = np.array([0, 8, 4, 2, 1], dtype=I64)[groups[:, 3]]
 
-    g.arcs(ARC_LATE, end_node[groups[:, 0]], group_node, group_qty, late_w, 0)
+    g.arcs(ARC_LATE, end_node[f_chain], group_node[f_group], group_qty[f_group], late_w[f_group])
     g.arcs(
         ARC_ENTRY, line_node[e_line], e_head, supply_left[live_p[e_line]], 0, e_sub * sub_w + e_km
     )
     short = g.nodes(1)[0]
     dump = g.nodes(1)[0]
-    g.arcs(ARC_SHORT, np.full(len(groups), short), group_node, group_qty, cover_w, 0)
+    g.arcs(ARC_SHORT, np.full(n_groups, short), group_node, group_qty, cover_w, 0)
     g.arcs(ARC_DUMP, line_node, dump, supply_left[live_p])
     g.arcs(ARC_SPARE, [short], dump, [int(group_qty.sum())])
     tails, heads, caps, cost1, cost2, kinds = g.freeze()
@@ -564,19 +560,13 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     tick("stage2", 85)
 
     # --- decompose the chain flows into (line, group) pairs --------------------------------
-    ent = kinds == ARC_ENTRY
-    ent_flow = flow[ent]  # entries in e_* order
-    out_on = flow[kinds == ARC_ONTIME]
+    ent_flow = flow[kinds == ARC_ENTRY]  # entries in e_* order
+    out_on = flow[kinds == ARC_ONTIME]  # feeds in f_* order
     out_late = flow[kinds == ARC_LATE]
-    pairs = _decompose(
-        e_chain, pos, in_chain, ent_flow, groups, grow, out_on, out_late, chain_start
+    p_entry, p_group, p_qty = _decompose(
+        e_chain, np.where(in_chain, pos, _END), ent_flow, f_chain, f_row, f_group, out_on, out_late
     )
-    # pairs: (entry index, group index, qty, late)
-    lines_out: list[np.ndarray] = []
-    reqs_out: list[np.ndarray] = []
-    qty_out: list[np.ndarray] = []
-    if len(pairs[0]):
-        p_entry, p_group, p_qty, _p_late = pairs
+    if len(p_qty):
         # split each group's pairs over the group's requirements, in order
         req_rows = live_r[np.argsort(group_of_req, kind="stable")]
         req_group = np.sort(group_of_req, kind="stable")
@@ -590,16 +580,16 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
             req_group,
             req_need,
         )
-    line_a = np.concatenate(lines_out) if lines_out else _ints([])
-    req_a = np.concatenate(reqs_out) if reqs_out else _ints([])
-    qty_a = np.concatenate(qty_out) if qty_out else _ints([])
-    # merge duplicates and add the fixed allocations
-    line_a, req_a, qty_a = _merge(line_a, req_a, qty_a)
+        line_a, req_a, qty_a = _merge(
+            np.concatenate(lines_out), np.concatenate(reqs_out), np.concatenate(qty_out)
+        )
+    else:
+        line_a, req_a, qty_a = _ints([]), _ints([]), _ints([])
     all_line = np.concatenate([P.fixed_line, line_a])
     all_req = np.concatenate([P.fixed_req, req_a])
     all_qty = np.concatenate([P.fixed_qty, qty_a])
     is_fixed = np.concatenate([np.ones(len(P.fixed_qty), bool), np.zeros(len(qty_a), bool)])
-    known_depot = P.line_depot[all_line] != NONE if len(all_line) else np.zeros(0, bool)
+    known_depot = P.line_depot[all_line] != NONE
     late = np.zeros(len(all_line), bool)
     sub = np.zeros(len(all_line), bool)
     km = np.zeros(len(all_line), I64)
@@ -623,11 +613,11 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
         objective=objective,
         status="optimal",
         timings=timings,
-        graph={"nodes": g.n, "arcs": len(tails), "chains": n_chains, "groups": len(groups)},
+        graph={"nodes": g.n, "arcs": len(tails), "chains": n_chains, "groups": n_groups},
     )
 
 
-_DAYSPAN = 1 << 24  # larger than any day number used
+_END = np.iinfo(I64).max  # chain position of the end node
 
 
 def _objective(
@@ -648,133 +638,116 @@ def _objective(
 
 
 def _entries(
-    P: Problem, live_p: np.ndarray, chain_keys: np.ndarray, line_cap: np.ndarray
+    P: Problem, live_p: np.ndarray, base_keys: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (line, chain) a line may feed, with a substitute flag; donor conditions applied."""
-    if not len(live_p) or not len(chain_keys):
+    """Every (line, base chain) a line's item may feed, with a substitute flag; destination
+    conditions applied (capability conditions are the caller's)."""
+    if not len(live_p) or not len(base_keys):
         return _ints([]), _ints([]), _ints([])
-    # chains by (kind, target)
+    # base chains by (kind, target)
     by_target: dict[tuple[int, int], np.ndarray] = {}
-    kt = chain_keys[:, 0] * _DAYSPAN + chain_keys[:, 1]
+    span = int(base_keys[:, 1].max()) + 1
+    kt = base_keys[:, 0] * span + base_keys[:, 1]
     order = np.argsort(kt, kind="stable")
     uniq, starts = np.unique(kt[order], return_index=True)
     bounds = np.append(starts, len(order))
-    for u, a, b in zip(uniq, bounds[:-1], bounds[1:], strict=True):
-        by_target[(int(u // _DAYSPAN), int(u % _DAYSPAN))] = order[a:b]
+    for u, a, b in zip(uniq.tolist(), bounds[:-1], bounds[1:], strict=True):
+        by_target[(u // span, u % span)] = order[a:b]
     subs_of: dict[int, list[int]] = defaultdict(list)
-    for a, b in P.substitutes:
+    for a, b in P.substitutes.tolist():
         if a != b:
-            subs_of[int(a)].append(int(b))
+            subs_of[a].append(b)
     out_l: list[np.ndarray] = []
     out_c: list[np.ndarray] = []
     out_s: list[np.ndarray] = []
     items = P.line_item[live_p]
-    for k in np.unique(items):
-        k = int(k)
-        lines_k = np.nonzero(items == k)[0]
+    by_item = np.argsort(items, kind="stable")
+    item_values, item_starts = np.unique(items[by_item], return_index=True)
+    item_bounds = np.append(item_starts, len(by_item))
+    for k, a, b in zip(item_values.tolist(), item_bounds[:-1], item_bounds[1:], strict=True):
+        lines_k = by_item[a:b]
         targets = [((0, k), 0), ((1, int(P.item_category[k])), 0)]
-        targets += [((0, b), 1) for b in sorted(set(subs_of.get(k, ())))]
+        targets += [((0, s), 1) for s in sorted(set(subs_of.get(k, ())))]
         for key, is_sub in targets:
             chains = by_target.get(key)
             if chains is None:
                 continue
-            ll = np.repeat(lines_k, len(chains))
-            cc = np.tile(chains, len(lines_k))
-            out_l.append(ll)
-            out_c.append(cc)
-            out_s.append(np.full(len(ll), is_sub, dtype=I64))
+            out_l.append(np.repeat(lines_k, len(chains)))
+            out_c.append(np.tile(chains, len(lines_k)))
+            out_s.append(np.full(len(lines_k) * len(chains), is_sub, dtype=I64))
     if not out_l:
         return _ints([]), _ints([]), _ints([])
     el, ec, es = np.concatenate(out_l), np.concatenate(out_c), np.concatenate(out_s)
-    # donor conditions
-    cap = line_cap[live_p[el]]
-    ok = (cap == NONE) | (cap == chain_keys[ec, 3])
     if P.line_destinations:
-        restricted = np.array(
-            [int(live_p[i]) in P.line_destinations for i in range(len(live_p))], dtype=bool
-        )
-        rows = np.nonzero(restricted[el])[0]
-        for row in rows:
+        ok = np.ones(len(el), dtype=bool)
+        restricted = np.array([int(p) in P.line_destinations for p in live_p], dtype=bool)
+        for row in np.flatnonzero(restricted[el]).tolist():
             allowed = P.line_destinations[int(live_p[el[row]])]
-            if int(chain_keys[ec[row], 2]) not in allowed:
+            if int(base_keys[ec[row], 2]) not in allowed:
                 ok[row] = False
-    return el[ok], ec[ok], es[ok]
+        el, ec, es = el[ok], ec[ok], es[ok]
+    return el, ec, es
 
 
 def _decompose(
     e_chain: np.ndarray,
-    pos: np.ndarray,
-    in_chain: np.ndarray,
+    e_pos: np.ndarray,
     ent_flow: np.ndarray,
-    groups: np.ndarray,
-    grow: np.ndarray,
+    f_chain: np.ndarray,
+    f_row: np.ndarray,
+    f_group: np.ndarray,
     out_on: np.ndarray,
     out_late: np.ndarray,
-    chain_start: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pair the units entering each chain with the units leaving it, day by day (FIFO).
 
-    Flow only moves forward along a chain, so a unit served on time at a day entered on or
-    before it: on time for that group; units served late left from the end node.
+    Flow only moves forward along a chain, so a unit drawn on time at a day entered on or
+    before it; units drawn late left from the end node (position ``_END``). Returns
+    (entry index, group index, quantity) triples.
     """
-    # events per chain position: entries at position pos (or end), exits at grow (or end)
-    n_entries = len(e_chain)
-    live_e = np.nonzero(ent_flow > 0)[0]
-    live_on = np.nonzero(out_on > 0)[0]
-    live_late = np.nonzero(out_late > 0)[0]
-    END = np.iinfo(I64).max
-    # sort key: (chain, position, phase) with phase 0 = entry, 1 = exit
-    e_pos = np.where(in_chain[live_e], pos[live_e], END)
-    keys = [
-        (e_chain[live_e], e_pos, np.zeros(len(live_e), I64), live_e, ent_flow[live_e]),
-        (groups[live_on, 0], grow[live_on], np.ones(len(live_on), I64), live_on, out_on[live_on]),
-        (
-            groups[live_late, 0],
-            np.full(len(live_late), END),
-            np.ones(len(live_late), I64),
-            live_late,
-            out_late[live_late],
-        ),
-    ]
-    kinds = np.concatenate([np.full(len(k[3]), i, I64) for i, k in enumerate(keys)])
-    chain = np.concatenate([k[0] for k in keys])
-    position = np.concatenate([k[1] for k in keys])
-    phase = np.concatenate([k[2] for k in keys])
-    ref = np.concatenate([k[3] for k in keys])
-    amount = np.concatenate([k[4] for k in keys])
-    order = np.lexsort((kinds, phase, position, chain))
+    live_e = np.flatnonzero(ent_flow > 0)
+    live_on = np.flatnonzero(out_on > 0)
+    live_late = np.flatnonzero(out_late > 0)
+    n_e, n_on = len(live_e), len(live_on)
+    chain = np.concatenate([e_chain[live_e], f_chain[live_on], f_chain[live_late]])
+    position = np.concatenate(
+        [e_pos[live_e], f_row[live_on], np.full(len(live_late), _END, dtype=I64)]
+    )
+    phase = np.concatenate([np.zeros(n_e, I64), np.ones(n_on + len(live_late), I64)])
+    ref = np.concatenate([live_e, f_group[live_on], f_group[live_late]])
+    amount = np.concatenate([ent_flow[live_e], out_on[live_on], out_late[live_late]])
+    order = np.lexsort((phase, position, chain))
     pe: list[int] = []
     pg: list[int] = []
     pq: list[int] = []
-    pl: list[bool] = []
     queue: list[list[int]] = []  # [entry, remaining]
     head = 0
     current = -1
-    for i in order.tolist():
-        c = int(chain[i])
+    for c, ph, r, need in zip(
+        chain[order].tolist(),
+        phase[order].tolist(),
+        ref[order].tolist(),
+        amount[order].tolist(),
+        strict=True,
+    ):
         if c != current:
             queue, head, current = [], 0, c
-        if kinds[i] == 0:
-            queue.append([int(ref[i]), int(amount[i])])
+        if ph == 0:
+            queue.append([r, need])
             continue
-        need = int(amount[i])
-        grp = int(ref[i])
-        late = bool(kinds[i] == 2)
         while need > 0:
             if head >= len(queue):
                 raise RuntimeError("flow decomposition: a chain serves more than entered it")
             ent = queue[head]
             take = min(need, ent[1])
             pe.append(ent[0])
-            pg.append(grp)
+            pg.append(r)
             pq.append(take)
-            pl.append(late)
             ent[1] -= take
             need -= take
             if ent[1] == 0:
                 head += 1
-    del n_entries
-    return _ints(pe), _ints(pg), _ints(pq), np.asarray(pl, dtype=bool)
+    return _ints(pe), _ints(pg), _ints(pq)
 
 
 def _split_groups(
