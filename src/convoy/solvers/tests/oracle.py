@@ -159,7 +159,9 @@ def level_costs(problem: Problem, pairs: list[Pair]) -> list[np.ndarray]:
     """Cost vectors (to minimise) of the seven levels, in lexicographic order."""
     prio = np.array([_i(problem.req_priority, c.req) for c in pairs], dtype=float)
     costs = [-(prio == k).astype(float) for k in (1, 2, 3, 4)]
-    costs.append(np.array([LATE_WEIGHTS[int(k)] * c.late for k, c in zip(prio, pairs, strict=True)]))
+    costs.append(
+        np.array([LATE_WEIGHTS[int(k)] * c.late for k, c in zip(prio, pairs, strict=True)])
+    )
     costs.append(np.array([float(c.substitute) for c in pairs]))
     costs.append(np.array([float(c.km) for c in pairs]))
     return costs
@@ -180,30 +182,38 @@ def solve_lp(problem: Problem) -> OracleResult:
         a_ub[lines.index(c.line), j] = 1
         a_ub[len(lines) + reqs.index(c.req), j] = 1
     b_ub = np.array([supply[p] for p in lines] + [demand[r] for r in reqs], dtype=float)
+    # valid bounds on each level: a plan attaining one is optimal for that level (on the face
+    # of the levels above, which it lies on), so that LP need not be solved
+    reach = {
+        r: sum(supply[p] for p in lines if any(c.line == p and c.req == r for c in pairs))
+        for r in reqs
+    }
+    bounds = [
+        -float(sum(min(demand[r], reach[r]) for r in reqs if _i(problem.req_priority, r) == k))
+        for k in (1, 2, 3, 4)
+    ] + [0.0, 0.0, 0.0]
     eq_rows: list[np.ndarray] = []
     eq_vals: list[float] = []
     values: list[int] = []
     x = np.zeros(n)
-    for cost in level_costs(problem, pairs):
-        if not cost.any():
-            values.append(0)
-            continue
-        res = linprog(
-            cost,
-            A_ub=a_ub,
-            b_ub=b_ub,
-            A_eq=np.array(eq_rows) if eq_rows else None,
-            b_eq=np.array(eq_vals) if eq_rows else None,
-            bounds=(0, None),
-            method="highs",
-        )
-        assert res.status == 0, res.message
-        value = round(res.fun)
-        assert abs(res.fun - value) < 1e-6 * max(1.0, abs(value)), res.fun
+    for cost, bound in zip(level_costs(problem, pairs), bounds, strict=True):
+        if float(cost @ x) > bound:
+            res = linprog(
+                cost,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=np.array(eq_rows) if eq_rows else None,
+                b_eq=np.array(eq_vals) if eq_rows else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            assert res.status == 0, res.message
+            x = res.x
+        value = round(float(cost @ x))
+        assert abs(float(cost @ x) - value) < 1e-6 * max(1.0, abs(value)), cost @ x
         values.append(value)
         eq_rows.append(cost)
         eq_vals.append(float(value))
-        x = res.x
     free = (-values[0], -values[1], -values[2], -values[3], values[4], values[5], values[6])
     objective: ObjectiveTuple = tuple(  # type: ignore[assignment]
         a + b for a, b in zip(fixed, free, strict=True)
@@ -211,7 +221,9 @@ def solve_lp(problem: Problem) -> OracleResult:
     return OracleResult(objective, pairs, [round(v) for v in x])
 
 
-def _plans(caps: list[tuple[int, int]], supply: list[int], demand: list[int]) -> Iterator[list[int]]:
+def _plans(
+    caps: list[tuple[int, int]], supply: list[int], demand: list[int]
+) -> Iterator[list[int]]:
     """Every integer plan over the pairs (line, requirement) within the quantities."""
     if not caps:
         yield []

@@ -29,6 +29,7 @@ CITIES = [
     (48.85, 2.35),
 ]
 
+
 def examples(n: int) -> settings:
     """Reproducible runs of ``n`` examples (no deadline: the first solve imports OR-Tools)."""
     return settings(
@@ -40,8 +41,35 @@ def examples(n: int) -> settings:
     )
 
 
-def qty(max_qty: int) -> st.SearchStrategy[int]:
-    return st.one_of(st.just(0), st.integers(1, max_qty))
+class Bytes:
+    """Reads small numbers off one hypothesis-drawn byte string.
+
+    Hypothesis costs a fraction of a millisecond per draw, and an instance has a hundred-odd
+    numbers: one ``st.binary`` draw decoded here keeps generation cheap, and still shrinks
+    (towards zero bytes: first items, zero quantities, no conditions).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def byte(self) -> int:
+        b = self.data[self.pos] if self.pos < len(self.data) else 0
+        self.pos += 1
+        return b
+
+    def between(self, lo: int, hi: int) -> int:
+        return lo + self.byte() % (hi - lo + 1)
+
+    def chance(self, percent: int) -> bool:
+        return self.byte() * 100 < percent * 256
+
+    def qty(self, max_qty: int) -> int:
+        """Zero about a fifth of the time, else 1..max_qty."""
+        return 0 if self.chance(20) else self.between(1, max_qty)
+
+    def option(self, percent: int, lo: int, hi: int) -> int:
+        """-1 (none) unless the chance hits, then lo..hi."""
+        return self.between(lo, hi) if self.chance(percent) else -1
 
 
 @st.composite
@@ -53,80 +81,92 @@ def problems(
     max_fixed: int = 3,
 ) -> Problem:
     n_sites = draw(st.integers(2, 6))
-    point = st.tuples(
-        st.floats(43.0, 56.0, allow_nan=False), st.floats(-5.0, 35.0, allow_nan=False)
-    )
-    sites = draw(st.lists(st.sampled_from(CITIES) | point, min_size=n_sites, max_size=n_sites))
     n_cats = draw(st.integers(1, 3))
     n_items = draw(st.integers(1, 5))
-    item_category = draw(st.lists(st.integers(0, n_cats - 1), min_size=n_items, max_size=n_items))
-    item = st.integers(0, n_items - 1)
-    site = st.integers(0, n_sites - 1)
-    capability = st.sampled_from([-1, -1, 0, 1])
-    day0 = draw(st.sampled_from([0, 0, 738_000]))  # small days, or date.toordinal()-like ones
+    n_lines = draw(st.integers(1, max_lines))
+    n_reqs = draw(st.integers(1, max_reqs))
+    day0 = draw(st.sampled_from([0, 738_000]))  # small days, or date.toordinal()-like ones
+    km_per_day = draw(st.sampled_from([250.0, 500.0, 1000.0]))
+    handling_days = draw(st.integers(0, 3))
+    b = Bytes(draw(st.binary(min_size=400, max_size=400)))
 
-    line = st.tuples(
-        item,
-        st.integers(-1, n_sites - 1),  # -1: no depot
-        st.integers(0, 8),  # available
-        qty(max_qty),
-        capability,
-        st.none() | st.frozensets(site, max_size=3),  # destination condition
-    )
-    lines = draw(st.lists(line, min_size=1, max_size=max_lines))
-    for i in draw(st.lists(st.integers(0, len(lines) - 1), max_size=2)):  # exact duplicates
-        if len(lines) < max_lines:
-            lines.append(lines[i])
+    sites = []
+    for _ in range(n_sites):
+        if b.chance(60):  # a city: duplicates make ties
+            sites.append(CITIES[b.between(0, len(CITIES) - 1)])
+        else:  # a point in the same region
+            sites.append((43.0 + b.byte() * 13 / 255, -5.0 + b.byte() * 40 / 255))
+    item_category = [b.between(0, n_cats - 1) for _ in range(n_items)]
 
-    req = st.tuples(
-        st.integers(-1, n_items - 1),  # -1: category-level
-        st.integers(0, n_cats - 1),
-        site,
-        st.integers(0, 16),  # needed by
-        st.integers(1, 4),
-        qty(max_qty),
-        capability,
-    )
-    reqs = draw(st.lists(req, min_size=1, max_size=max_reqs))
-    for i in draw(st.lists(st.integers(0, len(reqs) - 1), max_size=2)):
-        if len(reqs) < max_reqs:
-            reqs.append(reqs[i])
-    substitutes = draw(st.lists(st.tuples(item, item), max_size=4))
+    lines: list[tuple[int, int, int, int, int, frozenset[int] | None]] = []
+    while len(lines) < n_lines:
+        if lines and b.chance(15):  # an exact duplicate of an earlier line
+            lines.append(lines[b.between(0, len(lines) - 1)])
+            continue
+        dests = frozenset(b.between(0, n_sites - 1) for _ in range(b.between(0, 3)))
+        lines.append(
+            (
+                b.between(0, n_items - 1),
+                b.option(90, 0, n_sites - 1),  # -1: no depot
+                b.between(0, 8),  # available
+                b.qty(max_qty),
+                b.option(25, 0, 1),  # capability condition
+                dests if b.chance(25) else None,  # destination condition
+            )
+        )
+    reqs: list[tuple[int, int, int, int, int, int, int]] = []
+    while len(reqs) < n_reqs:
+        if reqs and b.chance(15):
+            reqs.append(reqs[b.between(0, len(reqs) - 1)])
+            continue
+        reqs.append(
+            (
+                b.option(75, 0, n_items - 1),  # -1: category-level
+                b.between(0, n_cats - 1),
+                b.between(0, n_sites - 1),
+                b.between(0, 16),  # needed by
+                b.between(1, 4),
+                b.qty(max_qty),
+                b.option(50, 0, 1),
+            )
+        )
+    substitutes = [
+        (b.between(0, n_items - 1), b.between(0, n_items - 1)) for _ in range(b.between(0, 4))
+    ]
 
     problem = Problem(
-        site_lat=[s[0] for s in sites],
-        site_lon=[s[1] for s in sites],
-        item_category=item_category,
-        line_item=[ln[0] for ln in lines],
-        line_depot=[ln[1] for ln in lines],
-        line_available=[day0 + ln[2] for ln in lines],
-        line_qty=[ln[3] for ln in lines],
-        line_capability=[ln[4] for ln in lines],
+        site_lat=np.array([s[0] for s in sites]),
+        site_lon=np.array([s[1] for s in sites]),
+        item_category=np.array(item_category),
+        line_item=np.array([ln[0] for ln in lines]),
+        line_depot=np.array([ln[1] for ln in lines]),
+        line_available=np.array([day0 + ln[2] for ln in lines]),
+        line_qty=np.array([ln[3] for ln in lines]),
+        line_capability=np.array([ln[4] for ln in lines]),
         line_destinations={i: ln[5] for i, ln in enumerate(lines) if ln[5] is not None},
-        req_item=[r[0] for r in reqs],
-        req_category=[r[1] for r in reqs],
-        req_destination=[r[2] for r in reqs],
-        req_needed_by=[day0 + r[3] for r in reqs],
-        req_priority=[r[4] for r in reqs],
-        req_qty=[r[5] for r in reqs],
-        req_capability=[r[6] for r in reqs],
+        req_item=np.array([r[0] for r in reqs]),
+        req_category=np.array([r[1] for r in reqs]),
+        req_destination=np.array([r[2] for r in reqs]),
+        req_needed_by=np.array([day0 + r[3] for r in reqs]),
+        req_priority=np.array([r[4] for r in reqs]),
+        req_qty=np.array([r[5] for r in reqs]),
+        req_capability=np.array([r[6] for r in reqs]),
         substitutes=np.array(substitutes, dtype=np.int64).reshape(-1, 2),
-        km_per_day=draw(st.sampled_from([250.0, 500.0, 1000.0])),
-        handling_days=draw(st.integers(0, 3)),
+        km_per_day=km_per_day,
+        handling_days=handling_days,
     )
     # fixed allocations on compatible pairs, within what is left on both sides
     supply, demand = [int(q) for q in problem.line_qty], [int(q) for q in problem.req_qty]
     pairs = [(c.line, c.req) for c in oracle.candidates(problem)]
     fixed: list[tuple[int, int, int]] = []
-    if pairs and max_fixed:
-        for i in draw(st.lists(st.integers(0, len(pairs) - 1), max_size=max_fixed)):
-            p, r = pairs[i]
-            room = min(supply[p], demand[r])
-            if room > 0:
-                q = draw(st.integers(1, room))
-                fixed.append((p, r, q))
-                supply[p] -= q
-                demand[r] -= q
+    for _ in range(b.between(0, max_fixed) if pairs else 0):
+        p, r = pairs[b.between(0, len(pairs) - 1)]
+        room = min(supply[p], demand[r])
+        if room > 0:
+            q = b.between(1, room)
+            fixed.append((p, r, q))
+            supply[p] -= q
+            demand[r] -= q
     if fixed:
         problem.fixed_line = np.array([f[0] for f in fixed], dtype=np.int64)
         problem.fixed_req = np.array([f[1] for f in fixed], dtype=np.int64)
@@ -142,7 +182,8 @@ def as_tuple(result: Result) -> oracle.ObjectiveTuple:
 
 def rows(result: Result) -> list[tuple[int, int, int]]:
     return [
-        (int(p), int(r), int(q)) for p, r, q in zip(result.line, result.req, result.qty, strict=True)
+        (int(p), int(r), int(q))
+        for p, r, q in zip(result.line, result.req, result.qty, strict=True)
     ]
 
 
@@ -171,7 +212,7 @@ def check_feasible(problem: Problem, result: Result) -> None:
 # --- the solver against the oracle -------------------------------------------------------------
 
 
-@examples(1500)
+@examples(1200)
 @given(problems())
 def test_objective_matches_lp(problem: Problem) -> None:
     result = solve(problem)
