@@ -70,7 +70,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 EARTH_RADIUS_KM = 6371.0088
 PRIORITIES = (1, 2, 3, 4)
@@ -353,7 +353,7 @@ class _Graph:
         )
 
 
-ARC_ENTRY, ARC_CHAIN, ARC_ONTIME, ARC_LATE, ARC_SHORT, ARC_DUMP, ARC_SPARE = range(7)
+ARC_ENTRY, ARC_CHAIN, ARC_ONTIME, ARC_LATE, ARC_SINK, ARC_DUMP = range(6)
 
 
 def _min_cost_flow(
@@ -369,6 +369,62 @@ def _min_cost_flow(
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: status {status}")
     return np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)), dtype=I64)
+
+
+def _coverage(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    caps: np.ndarray,
+    line_node: np.ndarray,
+    line_supply: np.ndarray,
+    sink: np.ndarray,
+) -> np.ndarray:
+    """Units covered per priority, lexicographically maximal, by maximum flows.
+
+    The units that can be covered for a set of sinks form a polymatroid: a maximum flow to
+    priorities 1..k can always be reached from one to priorities 1..k-1 by augmenting paths,
+    which never lower the flow into a sink already reached. So the lexicographic maximum covers
+    ``maxflow(1..k) - maxflow(1..k-1)`` units of priority ``k``.
+    """
+    source, target = n, n + 1
+    mf = max_flow.SimpleMaxFlow()
+    mf.add_arcs_with_capacity(
+        np.concatenate([tails, np.full(len(line_node), source), sink]).astype(np.int32),
+        np.concatenate([heads, line_node, np.full(len(sink), target)]).astype(np.int32),
+        np.concatenate([caps, line_supply, np.zeros(len(sink), I64)]).astype(I64),
+    )
+    first_sink_arc = len(tails) + len(line_node)
+    total_supply = int(line_supply.sum())
+    covered = np.zeros(len(sink), dtype=I64)
+    reached = 0
+    for k in range(len(sink)):
+        mf.set_arc_capacity(first_sink_arc + k, total_supply)
+        if mf.solve(source, target) != mf.OPTIMAL:
+            raise RuntimeError(f"maximum flow failed at priority {k + 1}")
+        total = int(mf.optimal_flow())
+        covered[k] = total - reached
+        reached = total
+    return covered
+
+
+def _km_cycle_bound(lines: np.ndarray, heads: np.ndarray, km: np.ndarray) -> int:
+    """A bound on the km a simple cycle can change through these entry arcs.
+
+    A simple cycle passes a node at most once, so it uses at most two entry arcs at any line
+    and at any head: the smaller of the two sums of each node's two longest arcs.
+    """
+
+    def top2(owner: np.ndarray) -> int:
+        if not len(owner):
+            return 0
+        order = np.lexsort((-km, owner))
+        o = owner[order]
+        start = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
+        rank = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)]))
+        return int(km[order][rank < 2].sum())
+
+    return min(top2(lines), top2(heads))
 
 
 def _potentials(
@@ -513,54 +569,49 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     e_head = np.where(
         in_chain, day_node[np.minimum(pos, max(len(cd_key) - 1, 0))], end_node[e_chain]
     )
-    max_km = int(e_km.max(initial=0))
-
-    # --- stage weights (see the module docstring) ---------------------------------------------
-    late_arcs_bound = 2 * min(n_chains, n_groups) * 8
-    cover_unit = late_arcs_bound + 1
-    cover_w = (5 - groups[:, 3]) * cover_unit
-    dist_bound = 2 * min(len(live_p), len(cd_key) + n_chains) * max_km
-    sub_w = dist_bound + 1
     late_w = np.array([0, 8, 4, 2, 1], dtype=I64)[groups[:, 3]]
-
     g.arcs(ARC_LATE, end_node[f_chain], group_node[f_group], group_qty[f_group], late_w[f_group])
-    g.arcs(
-        ARC_ENTRY, line_node[e_line], e_head, supply_left[live_p[e_line]], 0, e_sub * sub_w + e_km
-    )
-    short = g.nodes(1)[0]
+    g.arcs(ARC_ENTRY, line_node[e_line], e_head, supply_left[live_p[e_line]], 0, e_km)
+    sink = g.nodes(4)  # one per priority
     dump = g.nodes(1)[0]
-    g.arcs(ARC_SHORT, np.full(n_groups, short), group_node, group_qty, cover_w, 0)
+    g.arcs(ARC_SINK, group_node, sink[groups[:, 3] - 1], group_qty)
     g.arcs(ARC_DUMP, line_node, dump, supply_left[live_p])
-    g.arcs(ARC_SPARE, [short], dump, [int(group_qty.sum())])
     tails, heads, caps, cost1, cost2, kinds = g.freeze()
-    supply = np.zeros(g.n, dtype=I64)
-    supply[line_node] = supply_left[live_p]
-    supply[group_node] = -group_qty
-    supply[short] = int(group_qty.sum())
-    supply[dump] = -int(supply_left[live_p].sum())
+    entry = kinds == ARC_ENTRY
     tick("build", 20)
 
-    # --- stage 1: coverage by priority, then lateness -------------------------------------------
+    # --- stage 1a: coverage by priority, by maximum flows -------------------------------------
+    line_supply = supply_left[live_p]
+    covered = _coverage(
+        g.n, tails, heads, np.where(kinds == ARC_DUMP, 0, caps), line_node, line_supply, sink
+    )
+    supply = np.zeros(g.n, dtype=I64)
+    supply[line_node] = supply_left[live_p]
+    supply[sink] = -covered
+    supply[dump] = -int(supply_left[live_p].sum() - covered.sum())
+    tick("coverage", 35)
+    # --- stage 1b: lateness, with the coverage of every priority fixed ------------------------
     flow1 = _min_cost_flow(g.n, tails, heads, caps, cost1, supply)
-    tick("stage1", 50)
+    tick("lateness", 50)
     # --- fix the optimal face of stage 1 --------------------------------------------------------
     pot = _potentials(g.n, tails, heads, caps, cost1, flow1)
     reduced = cost1 + pot[tails] - pot[heads]
     pinned = reduced < 0
-    caps2 = caps.copy()
-    caps2[reduced > 0] = 0
-    caps2[pinned] = 0
+    free = reduced == 0
     supply2 = supply.copy()
     np.subtract.at(supply2, tails[pinned], caps[pinned])
     np.add.at(supply2, heads[pinned], caps[pinned])
     tick("face", 65)
-    # --- stage 2: exact items, then distance ----------------------------------------------------
-    flow2 = _min_cost_flow(g.n, tails, heads, caps2, cost2, supply2)
-    flow = flow2 + np.where(pinned, caps, 0)
+    # --- stage 2: exact items, then distance, on the face (free arcs only) ---------------------
+    free_entry = free[entry]
+    sub_w = _km_cycle_bound(e_line[free_entry], e_head[free_entry], e_km[free_entry]) + 1
+    cost2[entry] += e_sub * sub_w
+    flow = np.where(pinned, caps, 0)
+    flow[free] = _min_cost_flow(g.n, tails[free], heads[free], caps[free], cost2[free], supply2)
     tick("stage2", 85)
 
     # --- decompose the chain flows into (line, group) pairs --------------------------------
-    ent_flow = flow[kinds == ARC_ENTRY]  # entries in e_* order
+    ent_flow = flow[entry]  # entries in e_* order
     out_on = flow[kinds == ARC_ONTIME]  # feeds in f_* order
     out_late = flow[kinds == ARC_LATE]
     p_entry, p_group, p_qty = _decompose(
