@@ -20,7 +20,10 @@ install: $(BIN)/.installed
 demo: $(BIN)/.installed
 	CONVOY_ENV=dev $(BIN)/convoy demo
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C stops; 'make demo' again reuses the data)"
-	CONVOY_ENV=dev $(BIN)/convoy runserver $(HOST):$(PORT)
+	@echo "A background worker runs planner jobs (convoy db_worker); it stops with the server."
+	CONVOY_ENV=dev $(BIN)/convoy db_worker --interval 0.5 --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  CONVOY_ENV=dev $(BIN)/convoy runserver $(HOST):$(PORT)
 
 serve: $(BIN)/.installed
 	CONVOY_ENV=dev $(BIN)/convoy runserver $(HOST):$(PORT)

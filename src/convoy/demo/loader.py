@@ -392,4 +392,12 @@ def load_demo(*, seed: int = 2024, progress: Progress = _quiet) -> dict[str, int
     admin = bootstrap_admin()
     load_reference(admin, progress)
     command = User.objects.get(username="command")
-    return load_scenario(command, seed=seed, progress=progress)
+    counts = load_scenario(command, seed=seed, progress=progress)
+    # one allocation plan, ready for review (runs here, not on the worker, so it is there at once)
+    from convoy.planning import services as planning
+
+    progress("allocation plan")
+    plan = planning.plan_request(actor=command, title="Demo: first allocation run")
+    planning.plan_compute(plan_id=plan.pk)
+    counts["plans"] = 1
+    return counts

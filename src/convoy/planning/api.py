@@ -11,9 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from convoy.core.access import can_add
 from convoy.core.api import ReasonSerializer, ServiceSerializer, SpecViewSet, lifecycle_action
-from convoy.core.errors import DomainError, Forbidden
+from convoy.core.errors import DomainError
 from convoy.core.models import Job
 
 from . import services
@@ -103,7 +102,7 @@ class PlanViewSet(SpecViewSet):
         ),
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_addable_plan(request.user)
+        services.require_planner(request.user)
         s = PlanRunSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
@@ -162,10 +161,6 @@ class PlanViewSet(SpecViewSet):
         return Response(compare(plans["a"], plans["b"]))
 
 
-def require_addable_plan(user: Any) -> None:
-    """Command staff run the planner (checked before the input is read)."""
-    if not can_add(user, Plan):
-        raise Forbidden("Only command staff run the allocation planner.")
 
 
 class AllocationSerializer(ServiceSerializer):

@@ -50,13 +50,18 @@ def clean_parameters(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def require_planner(actor: Any) -> None:
+    """Command staff run the planner (pages and API check this before reading any input)."""
+    if not can_add(actor, Plan):
+        raise Forbidden(_("Only command staff run the allocation planner."))
+
+
 @transaction.atomic
 def plan_request(
     *, actor: Any, title: str = "", parameters: Mapping[str, Any] | None = None
 ) -> Plan:
     """Queue an allocation run (the caller enqueues the job once this commits)."""
-    if not can_add(actor, Plan):
-        raise Forbidden(_("Only command staff run the allocation planner."))
+    require_planner(actor)
     params = clean_parameters(parameters or {})
     now = timezone.now()
     job = job_create(actor=actor, kind="allocation_plan")

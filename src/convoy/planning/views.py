@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convoy.core.access import restrict
 from convoy.core.errors import DomainError, apply_to_form
-from convoy.core.registry import ActionButton, ModelSpec, register, require_addable
+from convoy.core.registry import ActionButton, ModelSpec, register
 from convoy.core.views import object_or_refuse
 
 from . import services
@@ -180,7 +180,7 @@ ALLOCATION = register(
 @login_required
 def plan_run(request: HttpRequest) -> HttpResponse:
     """Start an allocation run: parameters, then the plan page shows its progress."""
-    require_addable(PLAN, request.user)
+    services.require_planner(request.user)
     form = RunForm(request.POST or None)
     status = 200
     if request.method == "POST":
