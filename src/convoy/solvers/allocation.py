@@ -39,27 +39,36 @@ level for the whole plan, fixed allocations included.
 
 How it is solved
 ================
-A min-cost flow (OR-Tools) on an aggregated graph, never one arc per (line, requirement) pair:
-lines feed *chains*, one per (target item or category, destination, capability) with one node per
-distinct needed-by day in ascending order plus an end node. A line enters a chain at the first
-day on or after its arrival (or at the end node when it arrives after all of them), with the
-distance (and substitute) cost on that arc; flow moves forward along the chain for free; a group
-of requirements with the same chain, day and priority draws on time from its day node and late
-from the end node. A shortage source tops up every group at a priority cost, and a dump node
-takes unused supply.
+Min-cost and maximum flows (OR-Tools) on an aggregated graph, never one arc per (line,
+requirement) pair. Lines feed *chains*: a base chain per (target item or category, destination)
+takes the lines without a capability condition; a capability chain per (target, destination,
+capability) takes the conditioned lines of that capability, and exists only where such a line can
+enter and a requirement of that capability waits. A chain has one node per distinct needed-by day
+of the requirements it serves, in ascending order, plus an end node. A line enters a chain at the
+first day on or after its arrival (or at the end node when it arrives after all of them), with
+the distance (and substitute) cost on that arc; flow moves forward along the chain for free. A
+*group* of requirements with the same base chain, capability chain (if any), day and priority
+draws on time from the day node of each of its chains and late from their end nodes, and sends
+what it gets to the sink of its priority; a dump node takes unused supply.
 
-The levels are solved in two min-cost flows, each exact:
+The levels are solved one after another, each exactly:
 
-* Stage 1: coverage and lateness together. A simple cycle of the residual graph passes the
-  shortage source at most once, so it trades at most one unit of one priority for one of another;
-  priority weights ``W_k = (5 - k) * (X + 1)``, with ``X`` a bound on the lateness any simple
-  cycle can change, make the weighted optimum the lexicographic one (no improving cycle exists
-  for a higher level).
-* The optimal face of stage 1 is fixed exactly by complementary slackness: node potentials are
-  shortest-path distances in the residual graph (computed as a min-cost flow too); arcs with a
-  positive reduced cost are closed, arcs with a negative one are pinned at capacity.
-* Stage 2: substitutes and distance on that face, with the substitute weight above any distance
-  change a simple cycle can make.
+* Coverage: the units covered for a set of priorities form a polymatroid (augmenting paths to
+  a new sink never lower the flow into the sinks already reached), so the lexicographic maximum
+  covers ``maxflow(1..k) - maxflow(1..k-1)`` units of priority ``k``: four maximum flows, with
+  the sinks of priorities 1..k opened one by one.
+* Lateness: a min-cost flow with every priority's sink demand fixed at its coverage and the
+  late weights on the late arcs.
+* The optimal face of that flow is fixed exactly by complementary slackness: node potentials are
+  shortest-path distances in its residual graph (vectorised Bellman-Ford, which stops when a
+  round changes nothing); arcs with a positive reduced cost are closed, arcs with a negative one
+  are pinned at capacity, and only the arcs with a zero reduced cost go on.
+* Substitutes and distance: a min-cost flow on those arcs, with the substitute weight above any
+  change of unit-km a simple cycle can make (it passes a line or a chain node at most once, so
+  at most each one's two longest entry arcs).
+
+Units are then paired along each chain first in, first out (a unit drawn at a day entered on or
+before it) and spread over the requirements of each group.
 """
 
 from __future__ import annotations
@@ -399,6 +408,8 @@ def _coverage(
     covered = np.zeros(len(sink), dtype=I64)
     reached = 0
     for k in range(len(sink)):
+        if reached == total_supply:
+            break  # every unit is placed: the other priorities get nothing
         mf.set_arc_capacity(first_sink_arc + k, total_supply)
         if mf.solve(source, target) != mf.OPTIMAL:
             raise RuntimeError(f"maximum flow failed at priority {k + 1}")
@@ -591,13 +602,20 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     supply[dump] = -int(supply_left[live_p].sum() - covered.sum())
     tick("coverage", 35)
     # --- stage 1b: lateness, with the coverage of every priority fixed ------------------------
-    flow1 = _min_cost_flow(g.n, tails, heads, caps, cost1, supply)
+    # groups of a priority that gets nothing take nothing in any optimal plan: their arcs go
+    dead = covered[groups[:, 3] - 1] == 0
+    live = caps > 0
+    live[kinds == ARC_ONTIME] &= ~dead[f_group]
+    live[kinds == ARC_LATE] &= ~dead[f_group]
+    live[kinds == ARC_SINK] &= ~dead
+    lt, lh, lc, lcost = tails[live], heads[live], caps[live], cost1[live]
+    flow1 = _min_cost_flow(g.n, lt, lh, lc, lcost, supply)
     tick("lateness", 50)
     # --- fix the optimal face of stage 1 --------------------------------------------------------
-    pot = _potentials(g.n, tails, heads, caps, cost1, flow1)
+    pot = _potentials(g.n, lt, lh, lc, lcost, flow1)
     reduced = cost1 + pot[tails] - pot[heads]
-    pinned = reduced < 0
-    free = reduced == 0
+    pinned = live & (reduced < 0)
+    free = live & (reduced == 0)
     supply2 = supply.copy()
     np.subtract.at(supply2, tails[pinned], caps[pinned])
     np.add.at(supply2, heads[pinned], caps[pinned])
