@@ -26,7 +26,7 @@ LON = [30.52, 24.03, 21.01, 2.35]
 def problem(lines: list[dict[str, Any]], reqs: list[dict[str, Any]], **kw: Any) -> Problem:
     """Lines: item, depot (1), available (0), qty; requirements: item (or category), dest (0),
     needed_by (100), priority (1), qty."""
-    return Problem(
+    fields: dict[str, Any] = dict(
         site_lat=LAT,
         site_lon=LON,
         item_category=kw.pop("item_category", [0, 0, 1, 1]),
@@ -44,6 +44,7 @@ def problem(lines: list[dict[str, Any]], reqs: list[dict[str, Any]], **kw: Any) 
         req_capability=[r.get("capability", NONE) for r in reqs],
         **kw,
     )
+    return Problem(**fields)
 
 
 def run(P: Problem, **kw: Any) -> tuple[Result, Explanations]:
@@ -331,9 +332,9 @@ def random_problem(seed: int) -> Problem:
         line_capability=np.where(rng.random(n_lines) < 0.2, rng.integers(0, 2, n_lines), NONE),
         req_capability=np.where(rng.random(n_reqs) < 0.5, rng.integers(0, 2, n_reqs), NONE),
         line_destinations=line_dests,
-        fixed_line=[f[0] for f in fixed],
-        fixed_req=[f[1] for f in fixed],
-        fixed_qty=[f[2] for f in fixed],
+        fixed_line=np.array([f[0] for f in fixed], dtype=np.int64),
+        fixed_req=np.array([f[1] for f in fixed], dtype=np.int64),
+        fixed_qty=np.array([f[2] for f in fixed], dtype=np.int64),
         km_per_day=300.0,
         handling_days=1,
     )
