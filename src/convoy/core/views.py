@@ -27,7 +27,7 @@ from django.views import View
 from .access import restrict
 from .audit import history_of
 from .concurrency import PreconditionFailed, expecting, parse_form_version
-from .errors import DomainError, apply_to_form
+from .errors import DomainError, Forbidden, apply_to_form
 from .imports import import_columns, import_rows, parse_csv
 from .registry import REGISTRY, ModelSpec, addable, require_addable, resolve
 from .services import refuse
@@ -210,6 +210,8 @@ class FormView(SpecView):
     def _check_add(self, obj: Any) -> None:
         if obj is None:
             require_addable(self.spec, self.request.user)
+        elif self.spec.update is None or self.spec.form is None:
+            raise Forbidden(_("Records of this kind are not edited."))
 
     def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         obj = self.get_object(pk, "change") if pk is not None else None
@@ -247,6 +249,12 @@ class FormView(SpecView):
 
 
 class DeleteView(SpecView):
+    def get_object(self, pk: Any, action: str) -> Any:
+        obj = super().get_object(pk, action)
+        if self.spec.delete is None:
+            raise Forbidden(_("Records of this kind are not deleted."))
+        return obj
+
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         obj = self.get_object(pk, "delete")
         return render(request, "core/confirm_delete.html", self.ctx(obj=obj))

@@ -161,8 +161,6 @@ class PlanViewSet(SpecViewSet):
         return Response(compare(plans["a"], plans["b"]))
 
 
-
-
 class AllocationSerializer(ServiceSerializer):
     class Meta:
         model = Allocation
