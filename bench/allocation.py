@@ -5,24 +5,27 @@
 Side by side in one process, on seeded instances from ``convoy.solvers.generate`` (N requirement
 lines, 20% as many pledge lines, 500 items in 20 categories, 20 destinations, 40 depots):
 
-* **solver**: ``convoy.solvers.allocation.solve`` (build + solve; best of three runs, as the
-  machine may be shared, or one run when it takes more than ten seconds);
+* **solver**: ``convoy.solvers.allocation.solve`` (build + solve; best of three runs, or one run
+  when it takes more than ten seconds);
 * **PuLP/CBC**: the plain formulation, one integer variable per compatible (line, requirement)
   pair, one constraint per pledge line and per requirement, and the lexicographic objective as a
   sequence of seven solves (coverage of priority 1, 2, 3, 4, priority-weighted late units,
   substitute units, unit-km), each fixing the previous level at its optimum by a constraint. CBC
   runs single-threaded, quietly. A size is skipped when the earlier sizes' timings extrapolate to
-  more than ten minutes (said so in the table), and stopped at ten minutes all the same;
+  more than ten CPU minutes (said so in the table), and stopped at ten minutes all the same;
 * **greedy**: what a spreadsheet does: requirements by priority, then needed-by day, each filled
-  in turn from its compatible lines, on time first, then exact items, then nearest.
+  in turn from its compatible lines that have something left, on time first, then exact items,
+  then nearest.
 
-Compatibility, lateness and distances for PuLP and the greedy are enumerated here, pair by pair,
-from the rule in the solver's docstring (``pair_terms`` gives each pair's late/substitute/km); the
-time for that enumeration is counted in both. Every solution's objective tuple is evaluated by
-``objective_of`` (fixed allocations included): PuLP's must equal the solver's, and the greedy's
-shortfall in covered units by priority is reported against it. Targets (issue): 100k x 20k solved
-optimally in <= 2 s solver time, >= 100x faster than PuLP/CBC at the largest size it finishes,
-identical objective.
+Times are CPU seconds of the process and its CBC subprocesses, wall clock in brackets: the
+machine may be shared, and CPU time is what a run costs. Compatibility for PuLP and the greedy is
+worked out here from the rule in the solver's docstring (``pair_terms`` gives each pair's
+late/substitute/km); PuLP's time includes enumerating the pairs, the greedy's its own look-ups.
+The solver's plan is checked against the same rule, pair by pair. Every solution's objective
+tuple is evaluated by ``objective_of`` (fixed allocations included): PuLP's must equal the
+solver's, and the greedy's shortfall in covered units by priority is reported against it.
+Targets (issue): 100k x 20k solved optimally in <= 2 s solver time, >= 100x faster than PuLP/CBC
+at the largest size it finishes, identical objective.
 """
 
 from __future__ import annotations
