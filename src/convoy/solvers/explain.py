@@ -83,7 +83,7 @@ class Taker(NamedTuple):
     fixed: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class ReqExplanation:
     req: int
     code: str
@@ -108,13 +108,13 @@ class ReqExplanation:
         return self.covered - self.covered_on_time
 
 
-@dataclass
+@dataclass(slots=True)
 class AllocExplanation:
     code: str
     text: str
     rank: int | None  # None when the line is not allowed for the requirement (fixed rows)
     better_line: int | None = None  # the best allowed line, when this one is not
-    better_taker: Taker | None = None  # who used it (None: this requirement, or nobody)
+    better_by: int | None = None  # the requirement that used it (higher priority first), if any
 
 
 @dataclass
@@ -161,14 +161,28 @@ def _csr(keys: np.ndarray, n: int) -> np.ndarray:
     return np.searchsorted(keys, np.arange(n + 1, dtype=I64)).astype(I64)
 
 
-def _km_pairs(P: Problem, depots: np.ndarray, dests: np.ndarray) -> np.ndarray:
-    """P.km(depots, dests), computed once per distinct (depot, destination) pair."""
-    if not len(depots):
-        return np.zeros(0, dtype=I64)
+def _km_transit(
+    P: Problem, lines: np.ndarray, buckets: np.ndarray, b_dest: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(km, transit days) from each line's depot to its bucket's destination.
+
+    Computed once per (depot, destination) pair: a dense table when it is small, else per
+    distinct pair. ``P.km`` itself does the arithmetic, so the values are the solver's.
+    """
+    if not len(lines):
+        return np.zeros(0, dtype=I64), np.zeros(0, dtype=I64)
+    depots = P.line_depot[lines]
+    u_dep, u_dst = np.unique(depots), np.unique(b_dest)
+    if len(u_dep) * len(u_dst) <= 4_000_000:
+        km_tab = P.km(np.repeat(u_dep, len(u_dst)), np.tile(u_dst, len(u_dep)))
+        tr_tab = P.transit_days(km_tab)
+        dep_i = np.searchsorted(u_dep, depots) * len(u_dst)
+        cell = dep_i + np.searchsorted(u_dst, b_dest)[buckets]
+        return km_tab[cell], tr_tab[cell]
     n_sites = len(P.site_lat)
-    key = depots * n_sites + dests
-    uniq, inv = np.unique(key, return_inverse=True)
-    return P.km(uniq // n_sites, uniq % n_sites)[inv.reshape(-1)]
+    uniq, inv = np.unique(depots * n_sites + b_dest[buckets], return_inverse=True)
+    km = P.km(uniq // n_sites, uniq % n_sites)
+    return km[inv.reshape(-1)], P.transit_days(km)[inv.reshape(-1)]
 
 
 def _label(labels: Sequence[str] | None, prefix: str) -> Callable[[int], str]:
@@ -260,8 +274,8 @@ class _Index:
             self.d_start[b_target], self.d_start[b_target + 1] - self.d_start[b_target]
         )
         e_b, e_line, e_sub = owner, self.d_line[pos], self.d_sub[pos]
-        e_km = _km_pairs(P, P.line_depot[e_line], b_dest[e_b])
-        e_arr = P.line_available[e_line] + P.transit_days(e_km)
+        e_km, e_transit = _km_transit(P, e_line, e_b, b_dest)
+        e_arr = P.line_available[e_line] + e_transit
         # one sentinel entry past the last bucket keeps every gather in bounds
         pad = np.array([int(e_arr.min()) if len(e_arr) else 0], dtype=I64)
         e_b = np.append(e_b, len(buckets)).astype(I64)
@@ -307,7 +321,7 @@ class _Index:
                     dtype=I64,
                 )
             )
-        cond = (cap != NONE) | restricted
+        self.cond = cond = (cap != NONE) | restricted
         cc = cond[self.c_line]
         cc_target, cc_line = self.c_target[cc], self.c_line[cc]
         cc_start = _csr(cc_target, n_targets)
@@ -373,11 +387,14 @@ class _Index:
 
     def is_excluded(self, reqs: np.ndarray, lines: np.ndarray) -> np.ndarray:
         """Whether a donor condition excludes each (requirement, line) pair."""
+        out = np.zeros(len(lines), dtype=bool)
         if not len(self.x_keys):
-            return np.zeros(len(lines), dtype=bool)
-        k = reqs * self.P.n_lines + lines
+            return out
+        rows = np.flatnonzero(self.cond[lines])  # only lines with a condition can be excluded
+        k = reqs[rows] * self.P.n_lines + lines[rows]
         hit = np.minimum(np.searchsorted(self.x_keys, k), len(self.x_keys) - 1)
-        return self.x_keys[hit] == k
+        out[rows] = self.x_keys[hit] == k
+        return out
 
 
 # --- picking the first few qualifying elements of many segments at once ------------------------
@@ -512,17 +529,18 @@ class _Takers:
                 ok &= (ent >= 0) & (ix.e_arr[np.maximum(ent, 0)] <= days[owner])
             return ok
 
-        off, pos = _pick(ix.tr_start[t], ix.tr_start[t + 1], keep, MAX_TAKERS, 16)
+        off, pos = _pick(ix.tr_start[t], ix.tr_start[t + 1], keep, MAX_TAKERS, MAX_TAKERS + 3)
         row = ix.tr_row[pos]
         fields = zip(
             res.line[row].tolist(),
             res.req[row].tolist(),
             res.qty[row].tolist(),
             self.P.req_priority[res.req[row]].tolist(),
-            res.fixed[row].tolist(),
+            res.fixed[row].astype(bool).tolist(),
             strict=True,
         )
-        flat = [Taker(a, b, c, d, bool(e)) for a, b, c, d, e in fields]
+        new = tuple.__new__
+        flat = [new(Taker, f) for f in fields]
         o = off.tolist()
         return [flat[a:b] for a, b in pairwise(o)]
 
@@ -542,8 +560,7 @@ def _allowed_lines(
         ok = ~ix.is_excluded(reqs[owner], line)
         return ok & ix.spare[line] if spare_only else ok
 
-    slack = ix.x_start[reqs + 1] - ix.x_start[reqs]
-    off, pos = _pick(ix.b_start[b], stops, keep, k, k + slack)
+    off, pos = _pick(ix.b_start[b], stops, keep, k, k + 2)
     return _split(off, ix.e_line[ix.oa[pos]]), _split(off, ix.e_arr[ix.oa[pos]])
 
 
@@ -926,10 +943,13 @@ def _allocations(
     )
     lists = [np.asarray(c).tolist() for c in cols]
     kinds = P.req_item[r] == NONE
+    t_req_a = result.req[np.maximum(taker_row, 0)]
+    t_req, t_prio = t_req_a.tolist(), P.req_priority[t_req_a].tolist()
+    t_fixed = result.fixed[np.maximum(taker_row, 0)].tolist()
     texts = _AllocText(P, result, nm)
     for i, row in enumerate(zip(*lists, strict=True)):
         rr, ln, fx, ok, rk, lt, sb, km, bline, b_late, b_sub, b_km, trow, mine = row
-        desc = texts.describe(rr, ln, lt, sb, km)
+        desc = texts.describe(rr, ln, lt, sb, km) if sb else f"{_WHEN[lt]}, {km} km"
         if fx:
             note = "" if ok else "; the line is not allowed for this requirement by the rule"
             out.append(
@@ -946,7 +966,6 @@ def _allocations(
         elif rk == 1:
             out.append(AllocExplanation("best", texts.best(bool(kinds[i]), lt, sb, km, desc), 1))
         else:
-            taker = texts.taker(trow, bline)
             if lt and not b_late:
                 why = f"the on-time {nm.line(bline)} ({b_km} km)"
             elif sb and not b_sub:
@@ -955,17 +974,23 @@ def _allocations(
                 why = f"the nearer {nm.line(bline)} ({b_km} km)"
             if ix.spare[bline]:
                 by = "still has units left (the plan does not follow the rule here)"
-            elif taker is not None:
-                fixed = ", fixed" if taker.fixed else ""
-                by = f"was used by {nm.req(taker.req)} (priority {taker.priority}{fixed})"
+            elif trow >= 0:
+                fixed = ", fixed" if t_fixed[i] else ""
+                by = f"was used by {nm.req(t_req[i])} (priority {t_prio[i]}{fixed})"
             elif mine:
                 by = "is used in full by this requirement"
             else:
                 by = "has nothing to plan"
             text = f"{desc}: {why} {by}."
-            out.append(AllocExplanation("next_best", text[:1].upper() + text[1:], rk, bline, taker))
+            better_by = t_req[i] if trow >= 0 else None
+            out.append(
+                AllocExplanation("next_best", text[:1].upper() + text[1:], rk, bline, better_by)
+            )
     tick("allocations.texts")
     return out
+
+
+_WHEN = {False: "on time", True: "late"}
 
 
 class _AllocText:
@@ -987,15 +1012,6 @@ class _AllocText:
         if not late:
             return f"The nearest on-time line ({desc}): no allowed exact-item line arrives on time."
         return f"The best line ({desc}): no allowed compatible line arrives on time."
-
-    def taker(self, row: int, line: int) -> Taker | None:
-        if row < 0:
-            return None
-        res = self.result
-        rq = int(res.req[row])
-        return Taker(
-            line, rq, int(res.qty[row]), int(self.P.req_priority[rq]), bool(res.fixed[row])
-        )
 
 
 __all__ = [

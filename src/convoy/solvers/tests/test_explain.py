@@ -187,7 +187,7 @@ def test_allocation_best_and_next_best() -> None:
     assert (best.code, best.rank) == ("best", 1)
     assert best.text.startswith("The nearest on-time exact-item line (")
     assert (nxt.code, nxt.rank, nxt.better_line) == ("next_best", 2, 0)
-    assert nxt.better_taker is not None and nxt.better_taker.req == 0
+    assert nxt.better_by == 0
     assert "the nearer line 0" in nxt.text and "requirement 0 (priority 1)" in nxt.text
 
 
@@ -289,9 +289,9 @@ def check(P: Problem, result: Result, ex: Explanations) -> None:
         if a.code == "next_best":
             assert a.better_line is not None and keys[a.better_line] == min(keys.values())
             assert used[a.better_line] == P.line_qty[a.better_line]
-            if a.better_taker is not None:
-                t = a.better_taker
-                assert t.line == a.better_line and t.req != r
+            if a.better_by is not None:
+                assert a.better_by != r
+                assert ((result.line == a.better_line) & (result.req == a.better_by)).any()
 
 
 def random_problem(seed: int) -> Problem:
