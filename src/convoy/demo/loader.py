@@ -395,9 +395,12 @@ def load_demo(*, seed: int = 2024, progress: Progress = _quiet) -> dict[str, int
     counts = load_scenario(command, seed=seed, progress=progress)
     # one allocation plan, ready for review (runs here, not on the worker, so it is there at once)
     from convoy.planning import services as planning
+    from convoy.planning.models import Plan
 
-    progress("allocation plan")
-    plan = planning.plan_request(actor=command, title="Demo: first allocation run")
-    planning.plan_compute(plan_id=plan.pk)
-    counts["plans"] = 1
+    counts["plans"] = 0
+    if not Plan.objects.exists():
+        progress("allocation plan")
+        plan = planning.plan_request(actor=command, title="Demo: first allocation run")
+        planning.plan_compute(plan_id=plan.pk)
+        counts["plans"] = 1
     return counts
