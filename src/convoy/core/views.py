@@ -249,7 +249,7 @@ class FormView(SpecView):
 
 
 class DeleteView(SpecView):
-    def get_object(self, pk: Any, action: str) -> Any:
+    def get_object(self, pk: Any, action: str = "delete") -> Any:
         obj = super().get_object(pk, action)
         if self.spec.delete is None:
             raise Forbidden(_("Records of this kind are not deleted."))

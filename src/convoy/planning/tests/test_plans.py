@@ -83,6 +83,7 @@ def test_approval_creates_allocations_and_moves_quantities_in_one_audited_step(
     assert plan.status == Plan.Status.APPROVED and plan.approved_by == world.users["command"]
     assert AuditEvent.objects.filter(action="plan.approve", object_id=str(plan.pk)).count() == 1
     moved = AuditEvent.objects.get(action="pledge_line.allocate_plan", object_id=str(line.pk))
+    assert moved.before is not None and moved.after is not None
     assert moved.before["allocated"] == 0 and moved.after["allocated"] == 8
     with pytest.raises(Conflict):
         services.plan_approve(actor=world.users["command"], plan=plan)
