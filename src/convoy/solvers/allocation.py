@@ -602,12 +602,7 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     supply[dump] = -int(supply_left[live_p].sum() - covered.sum())
     tick("coverage", 35)
     # --- stage 1b: lateness, with the coverage of every priority fixed ------------------------
-    # groups of a priority that gets nothing take nothing in any optimal plan: their arcs go
-    dead = covered[groups[:, 3] - 1] == 0
     live = caps > 0
-    live[kinds == ARC_ONTIME] &= ~dead[f_group]
-    live[kinds == ARC_LATE] &= ~dead[f_group]
-    live[kinds == ARC_SINK] &= ~dead
     lt, lh, lc, lcost = tails[live], heads[live], caps[live], cost1[live]
     flow1 = _min_cost_flow(g.n, lt, lh, lc, lcost, supply)
     tick("lateness", 50)
