@@ -85,7 +85,7 @@ def problems(
     n_items = draw(st.integers(1, 5))
     n_lines = draw(st.integers(1, max_lines))
     n_reqs = draw(st.integers(1, max_reqs))
-    day0 = draw(st.sampled_from([0, 738_000]))  # small days, or date.toordinal()-like ones
+    day0 = draw(st.sampled_from([0, 738_000, -20]))  # small, date.toordinal()-like or negative
     km_per_day = draw(st.sampled_from([250.0, 500.0, 1000.0]))
     handling_days = draw(st.integers(0, 3))
     b = Bytes(draw(st.binary(min_size=400, max_size=400)))
