@@ -227,7 +227,7 @@ def with_fixed(P: Problem, line: Any, req: Any, qty: Any) -> Objective:
 # --- greedy: the spreadsheet ---------------------------------------------------------------
 
 
-def greedy(P: Problem) -> tuple[Objective, Clock]:
+def greedy(P: Problem) -> tuple[Objective, Timing]:
     """Requirements by priority, then needed-by; each takes from its compatible lines with
     something left, on time first, then exact items, then nearest. Lines that run dry are
     dropped from the index now and then, as a spreadsheet filter would."""
@@ -465,7 +465,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         pulp_t = str(r["pulp"]) if r["pulp"] else "skipped"
         ratio = f"{r['pulp'].cpu / r['solver'].cpu:.0f}x" if r["pulp"] else "-"
-        same = {True: "identical", False: "DIFFERS"}.get(r.get("same"), "-")
+        same = "-" if "same" not in r else "identical" if r["same"] else "DIFFERS"
         short = " / ".join(
             f"{s:,} ({100 * s / c:.1f}%)" if c else f"{s:,}"
             for s, c in zip(r["short"], r["best"].covered, strict=True)
@@ -503,8 +503,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f"{ratio:.0f}x CPU, {r['pulp'].wall / r['solver'].wall:.0f}x wall "
             f"({'met' if ratio >= 100 else 'not met'})"
         )
-    same = bool(done) and all(r.get("same") for r in done)
-    print(f"  identical objective: {'yes' if same else 'NO'} ({len(done)} sizes compared)")
+    alike = bool(done) and all(r["same"] for r in done)
+    print(f"  identical objective: {'yes' if alike else 'NO'} ({len(done)} sizes compared)")
 
 
 if __name__ == "__main__":
