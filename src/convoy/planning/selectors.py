@@ -283,8 +283,6 @@ class PlanningInputs:
     problem: Any
     line_ids: list[int]
     req_ids: list[int]
-    site_ids: list[int]
-    item_ids: list[int]
     category_ids: list[int]
     kept_ids: list[int]  # allocations kept (manual or locked), parallel to problem.fixed_*
     released_ids: list[int]  # active planned allocations a new plan may redo
@@ -435,8 +433,6 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
         problem=problem,
         line_ids=[row[0] for row in lines],
         req_ids=[r[0] for r in reqs],
-        site_ids=[s[0] for s in site_rows],
-        item_ids=[pk for pk, _c in items],
         category_ids=cat_ids,
         kept_ids=kept_ids,
         released_ids=released_ids,

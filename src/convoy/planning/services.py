@@ -18,6 +18,7 @@ from convoy.core.errors import Conflict, DomainError, Forbidden
 from convoy.core.jobs import job_create, job_fail, job_finish, job_progress, job_start
 from convoy.core.services import lock_for, next_reference, refuse
 from convoy.pledges.models import PledgeLine
+from convoy.pledges.services import pledge_line_move
 from convoy.requirements.models import Requirement
 
 from .models import Allocation, Plan, PlanGap, PlanRow
@@ -129,14 +130,10 @@ def plan_compute(*, plan_id: int) -> Plan:
             if job is not None:
                 job_progress(job=job, progress=85, message=_("storing the plan"))
             t2 = time.perf_counter()
-            _store(plan, actor, inputs, result, expl, t_read, t_explain)
-            stored = time.perf_counter() - t2
-            Plan.objects.filter(pk=plan.pk).update(
-                timings={**Plan.objects.get(pk=plan.pk).timings, "store": round(stored, 3)}
-            )
-            plan.refresh_from_db()
-            plan.summary = plan_summary(plan=plan, actor=actor, inputs=inputs, result=result)
-            Plan.objects.filter(pk=plan.pk).update(summary=plan.summary)
+            timings = _store(plan, actor, inputs, result, expl, t_read, t_explain)
+            timings["store"] = round(time.perf_counter() - t2, 3)
+            summary = plan_summary(plan=plan, actor=actor, inputs=inputs, result=result)
+            Plan.objects.filter(pk=plan.pk).update(summary=summary, timings=timings)
             if job is not None:
                 job_finish(
                     job=job,
@@ -182,7 +179,9 @@ def _store(
     expl: Any,
     t_read: float,
     t_explain: float,
-) -> None:
+) -> dict[str, float]:
+    """Store the rows, gaps and figures of a computed plan (one audited transaction);
+    returns its timings."""
     line_ids, req_ids = inputs.line_ids, inputs.req_ids
     texts = expl.allocations
     rows = [
@@ -220,9 +219,7 @@ def _store(
         inputs=inputs.snapshot,
         objective={**result.objective.as_dict(), "graph": result.graph},
         timings=timings,
-        solve_seconds=round(
-            sum(result.timings.get(k, 0.0) for k in result.timings if k != "total"), 4
-        ),
+        solve_seconds=round(result.timings.get("total", 0.0), 4),
         error="",
     )
     audit(
@@ -236,44 +233,45 @@ def _store(
             "inputs": {k: v for k, v in inputs.snapshot.items() if not isinstance(v, list)},
         },
     )
+    return timings
 
 
 # --- approval ---------------------------------------------------------------------------
 
 
-def _move_counts(
-    actor: Any, changes: dict[int, int], action_name: str, plan: Plan, reason: str
-) -> None:
-    """Apply net allocated-quantity changes per pledge line (+ allocate, - release), audited."""
+def _shift_allocated(
+    actor: Any, line_id: int, delta: int, action: str, reason: str, short: str
+) -> PledgeLine:
+    """Move ``delta`` units of a line from accepted to allocated (negative: back), audited;
+    ``short`` is the refusal when the line no longer holds what the move takes."""
+    line = lock_for(PledgeLine, actor, "approve", line_id)
+    if (delta > 0 and line.accepted < delta) or (delta < 0 and line.allocated < -delta):
+        raise Conflict(short % {"line": line_id, "n": line.accepted})
+    before = snapshot(line)
+    line.accepted -= delta
+    line.allocated += delta
+    line.version += 1
+    line.save(update_fields=["accepted", "allocated", "version", "updated_at"])
+    audit(actor=actor, action=action, obj=line, before=before, reason=reason)
+    return line
+
+
+def _move_counts(actor: Any, changes: dict[int, int], plan: Plan, reason: str) -> None:
+    """Apply net allocated-quantity changes per pledge line (+ allocate, - release)."""
     for line_id in sorted(changes):
         delta = changes[line_id]
         if not delta:
             continue
-        line = lock_for(PledgeLine, actor, "approve", line_id)
-        if delta > 0 and line.accepted < delta:
-            raise Conflict(
-                _(
-                    "The plan is out of date: line %(line)s has only %(n)s accepted now. "
-                    "Run the planner again."
-                )
-                % {"line": line_id, "n": line.accepted}
+        short = (
+            _(
+                "The plan is out of date: line %(line)s has only %(n)s accepted now. "
+                "Run the planner again."
             )
-        if delta < 0 and line.allocated < -delta:
-            raise Conflict(
-                _("Line %(line)s holds less allocated than its allocations say.")
-                % {"line": line_id}
-            )
-        before = snapshot(line)
-        line.accepted -= delta
-        line.allocated += delta
-        line.version += 1
-        line.save(update_fields=["accepted", "allocated", "version", "updated_at"])
-        audit(
-            actor=actor,
-            action=action_name,
-            obj=line,
-            before=before,
-            reason=reason or f"{plan.reference}",
+            if delta > 0
+            else _("Line %(line)s holds less allocated than its allocations say.")
+        )
+        _shift_allocated(
+            actor, line_id, delta, "pledge_line.allocate_plan", reason or plan.reference, short
         )
 
 
@@ -290,7 +288,11 @@ def plan_approve(*, actor: Any, plan: Plan, reason: str = "") -> Plan:
     snap = current.inputs or {}
     redo_ids = set(snap.get("redo", []))
     kept_ids = set(snap.get("kept", []))
-    active = Allocation.objects.select_for_update().filter(status=Allocation.Status.ACTIVE)
+    active = (
+        restrict(Allocation.objects.all(), actor, "approve")
+        .select_for_update()
+        .filter(status=Allocation.Status.ACTIVE)
+    )
     now_redo = set()
     now_kept = set()
     for pk, kind, locked in active.values_list("pk", "kind", "locked"):
@@ -327,7 +329,7 @@ def plan_approve(*, actor: Any, plan: Plan, reason: str = "") -> Plan:
         changes[line_id] -= qty
     for line_id, _req, qty, _why in rows:
         changes[line_id] += qty
-    _move_counts(actor, changes, "pledge_line.allocate_plan", current, reason)
+    _move_counts(actor, changes, current, reason)
     Allocation.objects.filter(pk__in=now_redo).update(
         status=Allocation.Status.RELEASED, updated_at=timezone.now()
     )
@@ -414,17 +416,9 @@ def allocation_create(*, actor: Any, data: Mapping[str, Any], reason: str = "") 
         raise DomainError(
             _("The donor restricted this line to other destinations."), field="requirement"
         )
-    if quantity > line.accepted:
-        raise Conflict(
-            _("Only %(n)s accepted on this line can be allocated.") % {"n": line.accepted},
-            field="quantity",
-        )
-    before = snapshot(line)
-    line.accepted -= quantity
-    line.allocated += quantity
-    line.version += 1
-    line.save(update_fields=["accepted", "allocated", "version", "updated_at"])
-    audit(actor=actor, action="pledge_line.allocate", obj=line, before=before, reason=reason)
+    line = pledge_line_move(
+        actor=actor, line=line, move="allocate", quantity=quantity, reason=reason
+    )
     allocation = Allocation.objects.create(
         pledge_line=line,
         requirement=requirement,
@@ -475,15 +469,14 @@ def allocation_release(*, actor: Any, allocation: Allocation, reason: str = "") 
         raise Conflict(_("This allocation is already released."))
     if not reason.strip():
         raise DomainError(_("Give a reason."), field="reason")
-    line = lock_for(PledgeLine, actor, "approve", current.pledge_line_id)
-    if line.allocated < current.quantity:
-        raise Conflict(_("The line no longer holds this quantity as allocated."))
-    line_before = snapshot(line)
-    line.allocated -= current.quantity
-    line.accepted += current.quantity
-    line.version += 1
-    line.save(update_fields=["accepted", "allocated", "version", "updated_at"])
-    audit(actor=actor, action="pledge_line.release", obj=line, before=line_before, reason=reason)
+    _shift_allocated(
+        actor,
+        current.pledge_line_id,
+        -current.quantity,
+        "pledge_line.release",
+        reason,
+        _("The line no longer holds this quantity as allocated."),
+    )
     before = snapshot(current)
     current.status = Allocation.Status.RELEASED
     current.version += 1

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from convoy.catalog.models import Category
+from convoy.core.access import restrict
 from convoy.pledges.models import PledgeLine
 from convoy.requirements.models import Priority
 
@@ -44,9 +45,11 @@ def plan_summary(*, plan: Plan, actor: Any, inputs: Any, result: Any) -> dict[st
     req_index = {pk: i for i, pk in enumerate(inputs.req_ids)}
     before_req = np.zeros(n_reqs, dtype=np.int64)
     donor_before: dict[str, int] = defaultdict(int)
-    active = Allocation.objects.filter(
-        status=Allocation.Status.ACTIVE, requirement_id__in=inputs.req_ids
-    ).values_list("requirement_id", "quantity", "pledge_line__pledge__owner__code")
+    active = (
+        restrict(Allocation.objects.all(), actor, "view")
+        .filter(status=Allocation.Status.ACTIVE, requirement_id__in=inputs.req_ids)
+        .values_list("requirement_id", "quantity", "pledge_line__pledge__owner__code")
+    )
     for req_id, qty, donor in active:
         before_req[req_index[req_id]] += qty
         donor_before[donor] += qty

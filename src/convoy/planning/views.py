@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from convoy.core.access import restrict
@@ -338,7 +337,3 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     elif request.GET:
         return render(request, "planning/compare.html", context, status=400)
     return render(request, "planning/compare.html", context)
-
-
-def run_url() -> str:
-    return reverse("plan_run")
