@@ -34,8 +34,26 @@ class Records:
     line: PledgeLine
     capability: Capability
     organisation: Organisation
-    plan: Plan
-    allocation: Allocation
+    _planning: tuple[Plan, Allocation] | None = None
+
+    def planning(self) -> tuple[Plan, Allocation]:
+        """A plan ready for review and a manual allocation, made on first use (so that tests
+        not about planning keep their counts): a validated need and an accepted line."""
+        if self._planning is None:
+            w, cmd = self.world, self.world.users["command"]
+            need = factories.requirement(w, title="Matrix validated need", quantity=4)
+            requirements.requirement_transition(
+                actor=w.users["ukr"], requirement=need, transition="submit"
+            )
+            requirements.requirement_transition(actor=cmd, requirement=need, transition="validate")
+            stock = factories.line(w, self.pledge, quantity=6, source_depot=w.depot)
+            stock = pledges.pledge_line_accept(actor=cmd, line=stock, quantity=6)
+            alloc = planning.allocation_create(
+                actor=cmd, data={"pledge_line": stock, "requirement": need, "quantity": 1}
+            )
+            plan = planning.plan_request(actor=cmd, title="Matrix plan", parameters={})
+            self._planning = (planning.plan_compute(plan_id=plan.pk), alloc)
+        return self._planning
 
     def by_model(self, model: type[models.Model]) -> models.Model:
         w = self.world
@@ -52,9 +70,10 @@ class Records:
             PledgeLine: self.line,
             ExchangeRate: ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
             AuditEvent: AuditEvent.objects.filter(action="requirement.create")[0],
-            Plan: self.plan,
-            Allocation: self.allocation,
         }
+        if model in (Plan, Allocation):
+            plan, alloc = self.planning()
+            return plan if model is Plan else alloc
         return objects[model]
 
 
@@ -75,18 +94,4 @@ def records(world: World) -> Records:
         actor=cmd,
         data={"nation": world.nations["DEU"], "name": "Bundesministerium", "kind": "ministry"},
     )
-    # planning: a validated need, an accepted line with a depot, a plan ready for review, and
-    # a manual allocation
-    need = factories.requirement(world, title="Matrix validated need", quantity=4)
-    requirements.requirement_transition(
-        actor=world.users["ukr"], requirement=need, transition="submit"
-    )
-    requirements.requirement_transition(actor=cmd, requirement=need, transition="validate")
-    stock = factories.line(world, plg, quantity=6, source_depot=world.depot)
-    stock = pledges.pledge_line_accept(actor=cmd, line=stock, quantity=6)
-    alloc = planning.allocation_create(
-        actor=cmd, data={"pledge_line": stock, "requirement": need, "quantity": 1}
-    )
-    plan = planning.plan_request(actor=cmd, title="Matrix plan", parameters={})
-    plan = planning.plan_compute(plan_id=plan.pk)
-    return Records(world, req, plg, ln, cap, org, plan, alloc)
+    return Records(world, req, plg, ln, cap, org)

@@ -44,6 +44,8 @@ FILTERS: dict[str, tuple[dict[str, str], dict[str, str] | None] | None] = {
     "pledgeline": ({"item": "<leo>"}, {"item": "<shell>"}),
     "auditevent": ({"action": "requirement."}, {"action": "nation."}),
     "exchangerate": ({"currency": "USD", "date__lte": "2025-03-01"}, {"currency": "GBP"}),
+    "plan": ({"status": "ready"}, {"status": "approved"}),
+    "allocation": ({"kind": "manual"}, {"kind": "planned"}),
 }
 
 
