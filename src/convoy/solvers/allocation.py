@@ -51,21 +51,22 @@ the distance (and substitute) cost on that arc; flow moves forward along the cha
 draws on time from the day node of each of its chains and late from their end nodes, and sends
 what it gets to the sink of its priority; a dump node takes unused supply.
 
-The levels are solved one after another, each exactly:
+First the instance is split into independent parts: items linked by substitution or by a
+category that is asked for share a part, and a line and a requirement in different parts can
+never meet. Every level of the rule is a sum over parts, so the lexicographic optimum is the
+optimum of each part; parts are solved one by one, or in processes side by side when the
+instance is large. Within a part the levels are solved exactly:
 
 * Coverage: the units covered for a set of priorities form a polymatroid (augmenting paths to
   a new sink never lower the flow into the sinks already reached), so the lexicographic maximum
-  covers ``maxflow(1..k) - maxflow(1..k-1)`` units of priority ``k``: four maximum flows, with
-  the sinks of priorities 1..k opened one by one.
-* Lateness: a min-cost flow with every priority's sink demand fixed at its coverage and the
-  late weights on the late arcs.
-* The optimal face of that flow is fixed exactly by complementary slackness: node potentials are
-  shortest-path distances in its residual graph (vectorised Bellman-Ford, which stops when a
-  round changes nothing); arcs with a positive reduced cost are closed, arcs with a negative one
-  are pinned at capacity, and only the arcs with a zero reduced cost go on.
-* Substitutes and distance: a min-cost flow on those arcs, with the substitute weight above any
-  change of unit-km a simple cycle can make (it passes a line or a chain node at most once, so
-  at most each one's two longest entry arcs).
+  covers ``maxflow(1..k) - maxflow(1..k-1)`` units of priority ``k``: four maximum flows
+  (OR-Tools), with the sinks of priorities 1..k opened one by one.
+* Lateness, substitutes and distance: one min-cost flow (LEMON's network simplex, through
+  pylmcf) with every priority's sink demand fixed at its coverage and the three levels weighted
+  so that no change a simple cycle can make to a lower level outweighs one unit of a higher one
+  (see :func:`_lexicographic_flow`); a flow is optimal for those weights exactly when it is
+  lexicographically optimal. The solution is accepted only with its optimality certificate
+  (node potentials under which no residual arc has a negative reduced cost).
 
 Units are then paired along each chain first in, first out (a unit drawn at a day entered on or
 before it) and spread over the requirements of each group.
@@ -73,13 +74,19 @@ before it) and spread over the requirements of each group.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.graph.python import max_flow, min_cost_flow
+from ortools.graph.python import max_flow
+from pylmcf.pylmcf_cpp import lmcf as _lmcf
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 EARTH_RADIUS_KM = 6371.0088
 PRIORITIES = (1, 2, 3, 4)
@@ -365,21 +372,6 @@ class _Graph:
 ARC_ENTRY, ARC_CHAIN, ARC_ONTIME, ARC_LATE, ARC_SINK, ARC_DUMP = range(6)
 
 
-def _min_cost_flow(
-    n: int, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray, supply: Any
-) -> np.ndarray:
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    if len(tails):
-        smcf.add_arcs_with_capacity_and_unit_cost(
-            tails.astype(np.int32), heads.astype(np.int32), caps.astype(I64), costs.astype(I64)
-        )
-    smcf.set_nodes_supplies(np.arange(n, dtype=np.int32), np.asarray(supply, dtype=I64))
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed: status {status}")
-    return np.asarray(smcf.flows(np.arange(len(tails), dtype=np.int32)), dtype=I64)
-
-
 def _coverage(
     n: int,
     tails: np.ndarray,
@@ -438,62 +430,185 @@ def _km_cycle_bound(lines: np.ndarray, heads: np.ndarray, km: np.ndarray) -> int
     return min(top2(lines), top2(heads))
 
 
-def _potentials(
-    n: int, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray, flow: Any
-) -> np.ndarray:
-    """Shortest-path distances from a virtual root (a zero-cost arc to every node) in the
-    residual graph of an optimal flow, which has no negative cycle.
+def solve(problem: Problem, *, progress: Any = None, workers: int | None = None) -> Result:
+    """Solve one instance by the rule in the module docstring.
 
-    Bellman-Ford, vectorised: every round relaxes all residual arcs at once; it stops when a
-    round changes nothing (at most ``n`` rounds, in practice a few dozen on these graphs).
+    Independent parts of the instance (see :func:`_components`) are solved one by one, or side
+    by side in ``workers`` processes (default: one per CPU) when the instance is large.
     """
-    fwd = flow < caps
-    bwd = flow > 0
-    rt = np.concatenate([tails[fwd], heads[bwd]])
-    rh = np.concatenate([heads[fwd], tails[bwd]])
-    rc = np.concatenate([costs[fwd], -costs[bwd]])
-    dist = np.zeros(n, dtype=I64)
-    if not len(rt):
-        return dist
-    order = np.argsort(rh, kind="stable")
-    rt, rh, rc = rt[order], rh[order], rc[order]
-    starts = np.flatnonzero(np.r_[True, rh[1:] != rh[:-1]])
-    head_of = rh[starts]
-    for _ in range(n + 1):
-        best = np.minimum.reduceat(dist[rt] + rc, starts)
-        better = best < dist[head_of]
-        if not better.any():
-            return dist
-        dist[head_of[better]] = best[better]
-    raise RuntimeError("potentials: the residual graph has a negative cycle")
-
-
-def solve(problem: Problem, *, progress: Any = None) -> Result:
-    """Solve one instance by the rule in the module docstring."""
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
-
-    def tick(name: str, pct: int) -> None:
-        timings[name] = time.perf_counter() - tick.last  # type: ignore[attr-defined]
-        tick.last = time.perf_counter()  # type: ignore[attr-defined]
-        if progress:
-            progress(pct, name)
-
-    tick.last = t0  # type: ignore[attr-defined]
     P = problem
     n_lines, n_reqs = P.n_lines, P.n_reqs
-    line_cap = P.line_capability
-    req_cap = P.req_capability
-    assert line_cap is not None and req_cap is not None
-
     fixed_used = np.bincount(P.fixed_line, P.fixed_qty, minlength=n_lines).astype(I64)
     fixed_taken = np.bincount(P.fixed_req, P.fixed_qty, minlength=n_reqs).astype(I64)
     supply_left = P.line_qty - fixed_used
     supply_left[P.line_depot == NONE] = 0
     demand_left = P.req_qty - fixed_taken
-    live_r = np.flatnonzero(demand_left > 0)
-    live_p = np.flatnonzero(supply_left > 0)
-    big = int(supply_left.sum()) + 1
+    parts = _components(P, np.flatnonzero(supply_left > 0), np.flatnonzero(demand_left > 0))
+    timings: dict[str, float] = {"components": time.perf_counter() - t0}
+    if progress:
+        progress(5, "components")
+
+    weight = np.array([len(p) + len(r) for p, r in parts], dtype=float)
+    total_weight = float(weight.sum()) or 1.0
+    outputs: list[_Part | None] = [None] * len(parts)
+    n_workers = min(workers or os.cpu_count() or 1, len(parts))
+    parallel = n_workers > 1 and int(weight.sum()) >= PARALLEL_FROM
+    t1 = time.perf_counter()
+    done = 0.0
+
+    def finished(k: int, out: _Part) -> None:
+        nonlocal done
+        outputs[k] = out
+        done += weight[k]
+        if progress:
+            progress(5 + int(90 * done / total_weight), "parts")
+
+    if parallel:
+        _SHARED.update(problem=P, supply=supply_left, demand=demand_left)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+                # the largest parts first, so the processes finish together
+                futures = {
+                    pool.submit(_solve_shared, parts[k][0], parts[k][1]): k
+                    for k in np.argsort(-weight, kind="stable").tolist()
+                }
+                for future in as_completed(futures):
+                    finished(futures[future], future.result())
+        finally:
+            _SHARED.clear()
+    else:
+        for k, (lines, reqs) in enumerate(parts):
+            finished(k, _solve_part(P, lines, reqs, supply_left, demand_left))
+    timings["parts"] = time.perf_counter() - t1
+
+    solved = [out for out in outputs if out is not None]
+    for out in solved:
+        for key, value in out.timings.items():
+            timings[key] = timings.get(key, 0.0) + value
+    graph = {"components": len(parts), "workers": n_workers if parallel else 1}
+    for key in ("nodes", "arcs", "chains", "groups"):
+        graph[key] = sum(out.graph[key] for out in solved)
+    graph["largest_arcs"] = max((out.graph["arcs"] for out in solved), default=0)
+    line_a = np.concatenate([_ints([])] + [out.line for out in solved])
+    req_a = np.concatenate([_ints([])] + [out.req for out in solved])
+    qty_a = np.concatenate([_ints([])] + [out.qty for out in solved])
+
+    t2 = time.perf_counter()
+    all_line = np.concatenate([P.fixed_line, line_a])
+    all_req = np.concatenate([P.fixed_req, req_a])
+    all_qty = np.concatenate([P.fixed_qty, qty_a])
+    is_fixed = np.concatenate([np.ones(len(P.fixed_qty), bool), np.zeros(len(qty_a), bool)])
+    known_depot = P.line_depot[all_line] != NONE
+    late = np.zeros(len(all_line), bool)
+    sub = np.zeros(len(all_line), bool)
+    km = np.zeros(len(all_line), I64)
+    if known_depot.any():
+        lt, sb, dist = pair_terms(P, all_line[known_depot], all_req[known_depot])
+        late[known_depot], sub[known_depot], km[known_depot] = lt, sb, dist
+    sub[~known_depot] = (P.req_item[all_req[~known_depot]] != NONE) & (
+        P.req_item[all_req[~known_depot]] != P.line_item[all_line[~known_depot]]
+    )
+    objective = _objective(P, all_req, all_qty, late, sub, km)
+    timings["report"] = time.perf_counter() - t2
+    timings["total"] = time.perf_counter() - t0
+    if progress:
+        progress(100, "done")
+    return Result(
+        line=all_line,
+        req=all_req,
+        qty=all_qty,
+        late=late,
+        substitute=sub,
+        km=km,
+        fixed=is_fixed,
+        objective=objective,
+        status="optimal",
+        timings=timings,
+        graph=graph,
+    )
+
+
+PARALLEL_FROM = 20_000  # lines + requirements from which parts are solved in processes
+_SHARED: dict[str, Any] = {}  # the instance, handed to forked processes without pickling
+
+
+@dataclass
+class _Part:
+    """The plan of one independent part: (line, requirement, quantity) in the instance's
+    indices, with the part's stage timings and graph size."""
+
+    line: np.ndarray
+    req: np.ndarray
+    qty: np.ndarray
+    timings: dict[str, float]
+    graph: dict[str, int]
+
+
+def _solve_shared(live_p: np.ndarray, live_r: np.ndarray) -> _Part:
+    return _solve_part(_SHARED["problem"], live_p, live_r, _SHARED["supply"], _SHARED["demand"])
+
+
+def _components(
+    P: Problem, live_p: np.ndarray, live_r: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Split the lines and requirements into parts no allocation can join.
+
+    A line may serve a requirement only through its item: for the item itself, for an item it
+    substitutes, or for its category. So items and targets (items asked for, categories asked
+    for) linked that way form the connected parts; the rule's levels are sums over parts, and a
+    lexicographic optimum of a sum of independent parts is the optimum of each part. Parts
+    without a line or without a requirement have nothing to plan and are left out.
+    """
+    if not len(live_p) or not len(live_r):
+        return []
+    n_items, n_cats = len(P.item_category), int(P.item_category.max(initial=-1)) + 1
+    n_cats = max(n_cats, int(P.req_category.max(initial=-1)) + 1)
+    # nodes: items 0..n_items-1, then categories
+    subs = P.substitutes[P.substitutes[:, 0] != P.substitutes[:, 1]]
+    tails = np.concatenate([np.arange(n_items), subs[:, 0]])
+    heads = np.concatenate([n_items + P.item_category, subs[:, 1]])
+    n = n_items + n_cats
+    adjacency = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(n, n))
+    _, label = connected_components(adjacency, directed=False)
+    line_label = label[P.line_item[live_p]]
+    req_item = P.req_item[live_r]
+    req_label = label[np.where(req_item == NONE, n_items + P.req_category[live_r], req_item)]
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    by_line = np.argsort(line_label, kind="stable")
+    by_req = np.argsort(req_label, kind="stable")
+    labels = np.intersect1d(line_label, req_label)
+    l_lo = np.searchsorted(line_label[by_line], labels)
+    l_hi = np.searchsorted(line_label[by_line], labels, side="right")
+    r_lo = np.searchsorted(req_label[by_req], labels)
+    r_hi = np.searchsorted(req_label[by_req], labels, side="right")
+    for a, b, c, d in zip(l_lo, l_hi, r_lo, r_hi, strict=True):
+        parts.append((live_p[by_line[a:b]], live_r[by_req[c:d]]))
+    return parts
+
+
+def _solve_part(
+    P: Problem,
+    live_p: np.ndarray,
+    live_r: np.ndarray,
+    supply_left: np.ndarray,
+    demand_left: np.ndarray,
+) -> _Part:
+    """Plan one part: its lines ``live_p`` and requirements ``live_r`` (instance indices)."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def tick(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    line_cap = P.line_capability
+    req_cap = P.req_capability
+    assert line_cap is not None and req_cap is not None
+    big = int(supply_left[live_p].sum()) + 1
 
     # --- base chains: (kind 0=item / 1=category, target, destination) ------------------------
     is_cat = P.req_item[live_r] == NONE
@@ -568,7 +683,7 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     g.arcs(ARC_CHAIN, day_node[last], end_node[cd_chain[last]], big)
     group_node = g.nodes(n_groups)
     g.arcs(ARC_ONTIME, day_node[f_row], group_node[f_group], group_qty[f_group])
-    tick("chains", 10)
+    tick("chains")
 
     # --- lines -> chains ------------------------------------------------------------------------
     line_node = g.nodes(len(live_p))
@@ -587,11 +702,11 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     dump = g.nodes(1)[0]
     g.arcs(ARC_SINK, group_node, sink[groups[:, 3] - 1], group_qty)
     g.arcs(ARC_DUMP, line_node, dump, supply_left[live_p])
-    tails, heads, caps, cost1, cost2, kinds = g.freeze()
+    tails, heads, caps, late_cost, km_cost, kinds = g.freeze()
     entry = kinds == ARC_ENTRY
-    tick("build", 20)
+    tick("build")
 
-    # --- stage 1a: coverage by priority, by maximum flows -------------------------------------
+    # --- coverage by priority, by maximum flows -------------------------------------
     line_supply = supply_left[live_p]
     covered = _coverage(
         g.n, tails, heads, np.where(kinds == ARC_DUMP, 0, caps), line_node, line_supply, sink
@@ -600,28 +715,12 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
     supply[line_node] = supply_left[live_p]
     supply[sink] = -covered
     supply[dump] = -int(supply_left[live_p].sum() - covered.sum())
-    tick("coverage", 35)
-    # --- stage 1b: lateness, with the coverage of every priority fixed ------------------------
-    live = caps > 0
-    lt, lh, lc, lcost = tails[live], heads[live], caps[live], cost1[live]
-    flow1 = _min_cost_flow(g.n, lt, lh, lc, lcost, supply)
-    tick("lateness", 50)
-    # --- fix the optimal face of stage 1 --------------------------------------------------------
-    pot = _potentials(g.n, lt, lh, lc, lcost, flow1)
-    reduced = cost1 + pot[tails] - pot[heads]
-    pinned = live & (reduced < 0)
-    free = live & (reduced == 0)
-    supply2 = supply.copy()
-    np.subtract.at(supply2, tails[pinned], caps[pinned])
-    np.add.at(supply2, heads[pinned], caps[pinned])
-    tick("face", 65)
-    # --- stage 2: exact items, then distance, on the face (free arcs only) ---------------------
-    free_entry = free[entry]
-    sub_w = _km_cycle_bound(e_line[free_entry], e_head[free_entry], e_km[free_entry]) + 1
-    cost2[entry] += e_sub * sub_w
-    flow = np.where(pinned, caps, 0)
-    flow[free] = _min_cost_flow(g.n, tails[free], heads[free], caps[free], cost2[free], supply2)
-    tick("stage2", 85)
+    tick("coverage")
+    # --- lateness, substitutes and distance: one exact min-cost flow ------------------------
+    flow = _lexicographic_flow(
+        g.n, tails, heads, caps, late_cost, km_cost, entry, e_line, e_head, e_km, e_sub, supply
+    )
+    tick("flow")
 
     # --- decompose the chain flows into (line, group) pairs --------------------------------
     ent_flow = flow[entry]  # entries in e_* order
@@ -649,36 +748,115 @@ def solve(problem: Problem, *, progress: Any = None) -> Result:
         )
     else:
         line_a, req_a, qty_a = _ints([]), _ints([]), _ints([])
-    all_line = np.concatenate([P.fixed_line, line_a])
-    all_req = np.concatenate([P.fixed_req, req_a])
-    all_qty = np.concatenate([P.fixed_qty, qty_a])
-    is_fixed = np.concatenate([np.ones(len(P.fixed_qty), bool), np.zeros(len(qty_a), bool)])
-    known_depot = P.line_depot[all_line] != NONE
-    late = np.zeros(len(all_line), bool)
-    sub = np.zeros(len(all_line), bool)
-    km = np.zeros(len(all_line), I64)
-    if known_depot.any():
-        lt, sb, k = pair_terms(P, all_line[known_depot], all_req[known_depot])
-        late[known_depot], sub[known_depot], km[known_depot] = lt, sb, k
-    sub[~known_depot] = (P.req_item[all_req[~known_depot]] != NONE) & (
-        P.req_item[all_req[~known_depot]] != P.line_item[all_line[~known_depot]]
-    )
-    objective = _objective(P, all_req, all_qty, late, sub, km)
-    tick("decompose", 100)
-    timings["total"] = time.perf_counter() - t0
-    return Result(
-        line=all_line,
-        req=all_req,
-        qty=all_qty,
-        late=late,
-        substitute=sub,
-        km=km,
-        fixed=is_fixed,
-        objective=objective,
-        status="optimal",
+    tick("decompose")
+    return _Part(
+        line=line_a,
+        req=req_a,
+        qty=qty_a,
         timings=timings,
         graph={"nodes": g.n, "arcs": len(tails), "chains": n_chains, "groups": n_groups},
     )
+
+
+BIG_M_LIMIT = 2**60  # above this (largest cost x nodes), the levels are solved one by one
+
+
+def _network_simplex(
+    supply: np.ndarray, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """An optimal flow and optimal node potentials (LEMON's network simplex), checked.
+
+    The check is the optimality certificate itself: the flow balances every node within the
+    capacities, and with ``reduced = cost + pi[tail] - pi[head]`` no arc below its capacity has
+    a negative reduced cost and no arc carrying flow a positive one.
+    """
+    supply = supply.astype(I64)
+    if not len(tails):
+        if supply.any():
+            raise RuntimeError("min-cost flow: supply without arcs")
+        return _ints([]), np.zeros(len(supply), dtype=I64)
+    flow, pot = _lmcf(
+        supply,
+        tails.astype(I64),
+        heads.astype(I64),
+        caps.astype(I64),
+        costs.astype(I64),
+        return_potentials=True,
+    )
+    flow, pot = np.asarray(flow, dtype=I64), np.asarray(pot, dtype=I64)
+    balance = np.bincount(tails, flow, minlength=len(supply)) - np.bincount(
+        heads, flow, minlength=len(supply)
+    )
+    reduced = costs + pot[tails] - pot[heads]
+    if (
+        (flow < 0).any()
+        or (flow > caps).any()
+        or not np.array_equal(balance.astype(I64), supply)
+        or ((flow < caps) & (reduced < 0)).any()
+        or ((flow > 0) & (reduced > 0)).any()
+    ):
+        raise RuntimeError("min-cost flow: the solution failed its optimality check")
+    return flow, pot
+
+
+def _lexicographic_flow(
+    n: int,
+    tails: np.ndarray,
+    heads: np.ndarray,
+    caps: np.ndarray,
+    late_cost: np.ndarray,
+    km_cost: np.ndarray,
+    entry: np.ndarray,
+    e_line: np.ndarray,
+    e_head: np.ndarray,
+    e_km: np.ndarray,
+    e_sub: np.ndarray,
+    supply: np.ndarray,
+) -> np.ndarray:
+    """The flow that is optimal for lateness, then substitutes, then unit-km.
+
+    One min-cost flow with the levels weighted: a flow is optimal for the weighted cost iff its
+    residual graph has no negative cycle, and lexicographically optimal iff it has no cycle that
+    is lexicographically negative (a better flow differs from it by residual cycles, and a sum of
+    lexicographically non-negative vectors is non-negative). The weights make the two agree: a
+    simple cycle passes a node at most once, so it changes unit-km by less than ``M2`` (the
+    bound of :func:`_km_cycle_bound`, plus one) and the substitute units by at most twice the
+    number of lines (or heads) with a substitute entry; ``M1`` is above what both can change
+    together. Lateness weights ``w`` become ``w * M1``, substitutes ``M2``, km stays km.
+
+    When those weights would come too near the 64-bit range, the levels are solved one by one
+    instead, each on the optimal face of the one before (complementary slackness: arcs with a
+    positive reduced cost stay empty, those with a negative one stay full).
+    """
+    sub_cost = np.zeros(len(tails), dtype=I64)
+    sub_cost[entry] = e_sub
+    live = caps > 0
+    m2 = _km_cycle_bound(e_line, e_head, e_km) + 1
+    with_sub = e_sub > 0
+    n_sub = 2 * min(len(np.unique(e_line[with_sub])), len(np.unique(e_head[with_sub])))
+    m1 = n_sub * m2 + m2
+    largest = int(late_cost.max(initial=0)) * m1 + m2 + int(e_km.max(initial=0))
+    flow = np.zeros(len(tails), dtype=I64)
+    if largest * (n + 1) < BIG_M_LIMIT:
+        cost = late_cost * m1 + sub_cost * m2 + km_cost
+        flow[live], _ = _network_simplex(supply, tails[live], heads[live], caps[live], cost[live])
+        return flow
+    # level by level: lateness first
+    flow1, pot = _network_simplex(supply, tails[live], heads[live], caps[live], late_cost[live])
+    reduced = late_cost + pot[tails] - pot[heads]
+    pinned = live & (reduced < 0)
+    free = live & (reduced == 0)
+    flow[live] = flow1
+    supply2 = supply.astype(I64)
+    np.subtract.at(supply2, tails[pinned], caps[pinned])
+    np.add.at(supply2, heads[pinned], caps[pinned])
+    # then substitutes and unit-km together, on the face (free arcs only)
+    free_entry = free[entry]
+    m2 = _km_cycle_bound(e_line[free_entry], e_head[free_entry], e_km[free_entry]) + 1
+    cost2 = sub_cost * m2 + km_cost
+    flow = np.where(pinned, caps, 0)
+    flow[free], _ = _network_simplex(supply2, tails[free], heads[free], caps[free], cost2[free])
+    return flow
 
 
 _END = np.iinfo(I64).max  # chain position of the end node

@@ -514,3 +514,53 @@ def test_haversine_agrees_with_oracle() -> None:
         for b in pts:
             assert int(haversine_km(a[0], a[1], b[0], b[1])) == oracle.great_circle_km(*a, *b)
     assert oracle.great_circle_km(50.45, 30.52, 52.23, 21.01) == 689
+
+
+# --- how it is solved: parts, processes, and the level-by-level fallback ------------------------
+
+
+@examples(300)
+@given(problems())
+def test_levels_one_by_one_agree_with_the_weighted_flow(problem: Problem) -> None:
+    """The fallback for weights too near the 64-bit range: same optimum, every level."""
+    from convoy.solvers import allocation
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(allocation, "BIG_M_LIMIT", 0)
+        staged = solve(problem)
+    assert as_tuple(staged) == oracle.solve_lp(problem).objective
+    check_feasible(problem, staged)
+
+
+def test_parts_never_share_a_compatible_pair() -> None:
+    from convoy.solvers.allocation import _components
+    from convoy.solvers.generate import generate
+
+    problem = generate(2000, seed=3)
+    lines = np.flatnonzero(problem.line_qty > 0)
+    reqs = np.flatnonzero(problem.req_qty > 0)
+    parts = _components(problem, lines, reqs)
+    assert len(parts) > 1  # categories are independent unless a substitute joins them
+    part_of_line = {int(p): k for k, (ls, _) in enumerate(parts) for p in ls}
+    part_of_req = {int(r): k for k, (_, rs) in enumerate(parts) for r in rs}
+    assert len(part_of_line) == sum(len(ls) for ls, _ in parts)  # disjoint
+    assert len(part_of_req) == sum(len(rs) for _, rs in parts)
+    for p in range(0, problem.n_lines, 7):
+        for r in range(0, problem.n_reqs, 13):
+            if oracle.compatible(problem, p, r):
+                assert part_of_line.get(p) == part_of_req.get(r) is not None, (p, r)
+
+
+def test_processes_give_the_same_plan_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from convoy.solvers import allocation
+    from convoy.solvers.generate import generate
+
+    problem = generate(3000, seed=5)
+    one = solve(problem, workers=1)
+    monkeypatch.setattr(allocation, "PARALLEL_FROM", 0)
+    steps: list[int] = []
+    two = solve(problem, workers=2, progress=lambda pct, _name: steps.append(pct))
+    assert two.graph["workers"] == 2
+    assert rows(two) == rows(one)
+    assert two.objective == one.objective
+    assert steps == sorted(steps) and steps[-1] == 100
