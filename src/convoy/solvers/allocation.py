@@ -369,7 +369,7 @@ class _Graph:
         )
 
 
-ARC_ENTRY, ARC_CHAIN, ARC_ONTIME, ARC_LATE, ARC_SINK, ARC_DUMP = range(6)
+ARC_ENTRY, ARC_CHAIN, ARC_ONTIME, ARC_GROUP, ARC_LATE, ARC_SINK, ARC_DUMP = range(7)
 
 
 def _coverage(
@@ -415,19 +415,18 @@ def _km_cycle_bound(lines: np.ndarray, heads: np.ndarray, km: np.ndarray) -> int
     """A bound on the km a simple cycle can change through these entry arcs.
 
     A simple cycle passes a node at most once, so it uses at most two entry arcs at any line
-    and at any head: the smaller of the two sums of each node's two longest arcs.
+    and at any head: twice the longest arc of each, summed, over lines or over heads (the
+    smaller of the two).
     """
 
-    def top2(owner: np.ndarray) -> int:
+    def twice_longest(owner: np.ndarray) -> int:
         if not len(owner):
             return 0
-        order = np.lexsort((-km, owner))
-        o = owner[order]
-        start = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
-        rank = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)]))
-        return int(km[order][rank < 2].sum())
+        longest = np.zeros(int(owner.max()) + 1, dtype=I64)
+        np.maximum.at(longest, owner, km)
+        return 2 * int(longest.sum())
 
-    return min(top2(lines), top2(heads))
+    return min(twice_longest(lines), twice_longest(heads))
 
 
 def solve(problem: Problem, *, progress: Any = None, workers: int | None = None) -> Result:
@@ -681,8 +680,25 @@ def _solve_part(
     g.arcs(ARC_CHAIN, day_node[:-1][same], day_node[1:][same], big)
     last = np.append(~same, True) if len(cd_key) else np.zeros(0, bool)
     g.arcs(ARC_CHAIN, day_node[last], end_node[cd_chain[last]], big)
-    group_node = g.nodes(n_groups)
+    # bundles: the groups of one (base chain, capability chain, priority); late units reach a
+    # bundle as a whole (a late unit of a priority costs the same whichever group takes it), and
+    # a bundle passes at most its groups' quantity on. A group keeps a node of its own only when
+    # it draws on time from two chains (base and capability), which share its quantity.
+    bundles, bundle_of_group = (
+        np.unique(groups[:, [0, 1, 3]], axis=0, return_inverse=True)
+        if n_groups
+        else (np.zeros((0, 3), dtype=I64), _ints([]))
+    )
+    bundles, bundle_of_group = bundles.astype(I64), _ints(bundle_of_group)
+    n_bundles = len(bundles)
+    bundle_qty = np.bincount(bundle_of_group, group_qty, minlength=n_bundles).astype(I64)
+    bundle_node = g.nodes(n_bundles)
+    group_node = bundle_node[bundle_of_group]
+    group_node[with_cap] = g.nodes(len(with_cap))
     g.arcs(ARC_ONTIME, day_node[f_row], group_node[f_group], group_qty[f_group])
+    g.arcs(
+        ARC_GROUP, group_node[with_cap], bundle_node[bundle_of_group[with_cap]], group_qty[with_cap]
+    )
     tick("chains")
 
     # --- lines -> chains ------------------------------------------------------------------------
@@ -695,12 +711,16 @@ def _solve_part(
     e_head = np.where(
         in_chain, day_node[np.minimum(pos, max(len(cd_key) - 1, 0))], end_node[e_chain]
     )
-    late_w = np.array([0, 8, 4, 2, 1], dtype=I64)[groups[:, 3]]
-    g.arcs(ARC_LATE, end_node[f_chain], group_node[f_group], group_qty[f_group], late_w[f_group])
+    # late: from the end of the base chain, and of the capability chain if any, to the bundle
+    b_cap = np.flatnonzero(bundles[:, 1] != NONE)
+    b_feed = np.concatenate([np.arange(n_bundles, dtype=I64), b_cap])
+    b_chain = np.concatenate([bundles[:, 0], bundles[b_cap, 1]])
+    late_w = np.array([0, 8, 4, 2, 1], dtype=I64)[bundles[b_feed, 2]]
+    g.arcs(ARC_LATE, end_node[b_chain], bundle_node[b_feed], bundle_qty[b_feed], late_w)
     g.arcs(ARC_ENTRY, line_node[e_line], e_head, supply_left[live_p[e_line]], 0, e_km)
     sink = g.nodes(4)  # one per priority
     dump = g.nodes(1)[0]
-    g.arcs(ARC_SINK, group_node, sink[groups[:, 3] - 1], group_qty)
+    g.arcs(ARC_SINK, bundle_node, sink[bundles[:, 2] - 1], bundle_qty)
     g.arcs(ARC_DUMP, line_node, dump, supply_left[live_p])
     tails, heads, caps, late_cost, km_cost, kinds = g.freeze()
     entry = kinds == ARC_ENTRY
@@ -725,7 +745,9 @@ def _solve_part(
     # --- decompose the chain flows into (line, group) pairs --------------------------------
     ent_flow = flow[entry]  # entries in e_* order
     out_on = flow[kinds == ARC_ONTIME]  # feeds in f_* order
-    out_late = flow[kinds == ARC_LATE]
+    out_late = _late_per_feed(
+        flow[kinds == ARC_LATE], b_cap, bundle_of_group, group_qty, with_cap, f_group, out_on
+    )
     p_entry, p_group, p_qty = _decompose(
         e_chain, np.where(in_chain, pos, _END), ent_flow, f_chain, f_row, f_group, out_on, out_late
     )
@@ -857,6 +879,42 @@ def _lexicographic_flow(
     flow = np.where(pinned, caps, 0)
     flow[free], _ = _network_simplex(supply2, tails[free], heads[free], caps[free], cost2[free])
     return flow
+
+
+def _late_per_feed(
+    late_flow: np.ndarray,
+    b_cap: np.ndarray,
+    bundle_of_group: np.ndarray,
+    group_qty: np.ndarray,
+    with_cap: np.ndarray,
+    f_group: np.ndarray,
+    out_on: np.ndarray,
+) -> np.ndarray:
+    """Share each bundle's late units among its groups, in order, within what each group
+    still lacks after its on-time units: first the units from the base chain, then those from
+    the capability chain (whose late arcs follow, for the bundles ``b_cap``). Returns late
+    units per feed, in the ``f_*`` order: every group's base chain, then the capability chain
+    of the groups in ``with_cap``."""
+    n_groups = len(group_qty)
+    n_bundles = len(late_flow) - len(b_cap)
+    from_base = late_flow[:n_bundles]
+    from_cap = np.zeros(n_bundles, dtype=I64)
+    from_cap[b_cap] = late_flow[n_bundles:]
+    order = np.argsort(bundle_of_group, kind="stable")
+    b = bundle_of_group[order]
+    room = (group_qty - np.bincount(f_group, out_on, minlength=n_groups).astype(I64))[order]
+    before = np.cumsum(room) - room  # what the earlier groups lack, from the first group on
+    before -= before[np.searchsorted(b, np.arange(n_bundles))][b]  # ... within the bundle
+    take_base = np.clip(from_base[b] - before, 0, room)
+    take_cap = np.clip(from_base[b] + from_cap[b] - before, 0, room) - take_base
+    if take_base.sum() != from_base.sum() or take_cap.sum() != from_cap.sum():
+        raise RuntimeError("flow decomposition: a bundle got more late units than it lacks")
+    late = np.zeros(len(f_group), dtype=I64)
+    late[order] = take_base
+    cap_take = np.zeros(n_groups, dtype=I64)
+    cap_take[order] = take_cap
+    late[n_groups:] = cap_take[with_cap]
+    return late
 
 
 _END = np.iinfo(I64).max  # chain position of the end node
