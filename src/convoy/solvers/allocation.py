@@ -39,8 +39,8 @@ level for the whole plan, fixed allocations included.
 
 How it is solved
 ================
-Min-cost and maximum flows (OR-Tools) on an aggregated graph, never one arc per (line,
-requirement) pair. Lines feed *chains*: a base chain per (target item or category, destination)
+Maximum flows (OR-Tools) and a min-cost flow (LEMON) on an aggregated graph, never one arc per
+(line, requirement) pair. Lines feed *chains*: a base chain per (target item or category, destination)
 takes the lines without a capability condition; a capability chain per (target, destination,
 capability) takes the conditioned lines of that capability, and exists only where such a line can
 enter and a requirement of that capability waits. A chain has one node per distinct needed-by day
@@ -48,8 +48,11 @@ of the requirements it serves, in ascending order, plus an end node. A line ente
 first day on or after its arrival (or at the end node when it arrives after all of them), with
 the distance (and substitute) cost on that arc; flow moves forward along the chain for free. A
 *group* of requirements with the same base chain, capability chain (if any), day and priority
-draws on time from the day node of each of its chains and late from their end nodes, and sends
-what it gets to the sink of its priority; a dump node takes unused supply.
+draws on time from the day node of each of its chains, up to its quantity. A *bundle* gathers the
+groups of one base chain, capability chain and priority: it takes their on-time units, draws late
+units from the end nodes of its chains (a late unit of a priority weighs the same whichever group
+takes it), and sends at most its groups' quantity to the sink of its priority, so each group's
+late share fits what it still lacks. A dump node takes unused supply.
 
 First the instance is split into independent parts: items linked by substitution or by a
 category that is asked for share a part, and a line and a requirement in different parts can
@@ -60,7 +63,9 @@ instance is large. Within a part the levels are solved exactly:
 * Coverage: the units covered for a set of priorities form a polymatroid (augmenting paths to
   a new sink never lower the flow into the sinks already reached), so the lexicographic maximum
   covers ``maxflow(1..k) - maxflow(1..k-1)`` units of priority ``k``: four maximum flows
-  (OR-Tools), with the sinks of priorities 1..k opened one by one.
+  (OR-Tools), with the sinks of priorities 1..k opened one by one. Days do not change what can
+  be covered (late units count), so these run on a small graph without days: lines that can
+  enter the same chains as one node, chains, and one node per bundle (below).
 * Lateness, substitutes and distance: one min-cost flow (LEMON's network simplex, through
   pylmcf) with every priority's sink demand fixed at its coverage and the three levels weighted
   so that no change a simple cycle can make to a lower level outweighs one unit of a higher one
@@ -377,29 +382,37 @@ def _coverage(
     tails: np.ndarray,
     heads: np.ndarray,
     caps: np.ndarray,
-    line_node: np.ndarray,
-    line_supply: np.ndarray,
-    sink: np.ndarray,
+    supply_node: np.ndarray,
+    node_supply: np.ndarray,
+    demand_priority: np.ndarray,
+    demand_qty: np.ndarray,
 ) -> np.ndarray:
     """Units covered per priority, lexicographically maximal, by maximum flows.
 
-    The units that can be covered for a set of sinks form a polymatroid: a maximum flow to
-    priorities 1..k can always be reached from one to priorities 1..k-1 by augmenting paths,
-    which never lower the flow into a sink already reached. So the lexicographic maximum covers
+    The demand nodes are the last ``len(demand_qty)`` of the ``n`` nodes. The units that can be
+    covered for a set of sinks form a polymatroid: a maximum flow to priorities 1..k can always
+    be reached from one to priorities 1..k-1 by augmenting paths, which never lower the flow
+    into a sink already reached. So the lexicographic maximum covers
     ``maxflow(1..k) - maxflow(1..k-1)`` units of priority ``k``.
     """
-    source, target = n, n + 1
+    sink = np.arange(n, n + 4, dtype=I64)
+    source, target = n + 4, n + 5
+    demand_node = np.arange(n - len(demand_qty), n, dtype=I64)
     mf = max_flow.SimpleMaxFlow()
     mf.add_arcs_with_capacity(
-        np.concatenate([tails, np.full(len(line_node), source), sink]).astype(np.int32),
-        np.concatenate([heads, line_node, np.full(len(sink), target)]).astype(np.int32),
-        np.concatenate([caps, line_supply, np.zeros(len(sink), I64)]).astype(I64),
+        np.concatenate([tails, demand_node, np.full(len(supply_node), source), sink]).astype(
+            np.int32
+        ),
+        np.concatenate([heads, sink[demand_priority], supply_node, np.full(4, target)]).astype(
+            np.int32
+        ),
+        np.concatenate([caps, demand_qty, node_supply, np.zeros(4, I64)]).astype(I64),
     )
-    first_sink_arc = len(tails) + len(line_node)
-    total_supply = int(line_supply.sum())
-    covered = np.zeros(len(sink), dtype=I64)
+    first_sink_arc = len(tails) + len(demand_node) + len(supply_node)
+    total_supply = int(node_supply.sum())
+    covered = np.zeros(4, dtype=I64)
     reached = 0
-    for k in range(len(sink)):
+    for k in range(4):
         if reached == total_supply:
             break  # every unit is placed: the other priorities get nothing
         mf.set_arc_capacity(first_sink_arc + k, total_supply)
@@ -727,9 +740,36 @@ def _solve_part(
     tick("build")
 
     # --- coverage by priority, by maximum flows -------------------------------------
+    # Days do not matter here (late units count): every unit entering a chain can reach its end
+    # and every bundle draws late from there, so the maximum flows run on a graph without days,
+    # where lines that can enter the same chains are one node.
     line_supply = supply_left[live_p]
+    restricted = np.array([int(p) in P.line_destinations for p in live_p], dtype=bool)
+    line_class = np.stack(
+        [
+            P.line_item[live_p],
+            line_cap[live_p],
+            np.where(restricted, np.arange(len(live_p)), NONE),
+        ],
+        axis=1,
+    )
+    if len(live_p):
+        _, class_of_line = np.unique(line_class, axis=0, return_inverse=True)
+    else:
+        class_of_line = _ints([])
+    class_of_line = _ints(class_of_line)
+    n_classes = int(class_of_line.max(initial=-1)) + 1
+    c_entry = np.unique(class_of_line[e_line] * max(n_chains, 1) + e_chain)
+    c_class, c_chain = c_entry // max(n_chains, 1), c_entry % max(n_chains, 1)
     covered = _coverage(
-        g.n, tails, heads, np.where(kinds == ARC_DUMP, 0, caps), line_node, line_supply, sink
+        n_classes + n_chains + n_bundles,
+        np.concatenate([c_class, n_classes + b_chain]),
+        np.concatenate([n_classes + c_chain, n_classes + n_chains + b_feed]),
+        np.full(len(c_entry) + len(b_feed), big, dtype=I64),
+        np.arange(n_classes, dtype=I64),
+        np.bincount(class_of_line, line_supply, minlength=n_classes).astype(I64),
+        bundles[:, 2] - 1,
+        bundle_qty,
     )
     supply = np.zeros(g.n, dtype=I64)
     supply[line_node] = supply_left[live_p]
