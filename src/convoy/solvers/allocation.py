@@ -839,10 +839,10 @@ def _network_simplex(
         return _ints([]), np.zeros(len(supply), dtype=I64)
     flow, pot = _lmcf(
         supply,
-        tails.astype(I64),
-        heads.astype(I64),
-        caps.astype(I64),
-        costs.astype(I64),
+        np.asarray(tails, dtype=I64),
+        np.asarray(heads, dtype=I64),
+        np.asarray(caps, dtype=I64),
+        np.asarray(costs, dtype=I64),
         return_potentials=True,
     )
     flow, pot = np.asarray(flow, dtype=I64), np.asarray(pot, dtype=I64)
@@ -901,6 +901,8 @@ def _lexicographic_flow(
     flow = np.zeros(len(tails), dtype=I64)
     if largest * (n + 1) < BIG_M_LIMIT:
         cost = late_cost * m1 + sub_cost * m2 + km_cost
+        if live.all():
+            return _network_simplex(supply, tails, heads, caps, cost)[0]
         flow[live], _ = _network_simplex(supply, tails[live], heads[live], caps[live], cost[live])
         return flow
     # level by level: lateness first
