@@ -53,6 +53,7 @@ class ModelSpec:
     ordering: list[str] = field(default_factory=list)
     sortable: list[str] = field(default_factory=list)
     searchable: bool = True  # in the platform-wide search (the audit trail has its own)
+    may_add: Callable[[Any], bool] | None = None  # a narrower rule for adding than the policy's
 
 
 REGISTRY: dict[str, ModelSpec] = {}
@@ -67,7 +68,11 @@ def addable(spec: ModelSpec, user: Any) -> bool:
     """Whether ``user`` may add records of this entry (it has a create service, and the role)."""
     from .access import can_add
 
-    return spec.create is not None and can_add(user, spec.model)
+    return (
+        spec.create is not None
+        and can_add(user, spec.model)
+        and (spec.may_add is None or spec.may_add(user))
+    )
 
 
 def require_addable(spec: ModelSpec, user: Any) -> None:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from convoy.core.access import restrict
+from convoy.core.access import can_add, restrict
 from convoy.core.errors import DomainError, apply_to_form
 from convoy.core.registry import ActionButton, ModelSpec, register
 from convoy.core.views import object_or_refuse
@@ -137,6 +137,7 @@ ALLOCATION = register(
         form=AllocationForm,
         filterset=AllocationFilter,
         create=services.allocation_create,
+        may_add=lambda user: can_add(user, Plan),  # donors see theirs; only planners add
         update=None,
         delete=None,
         search_fields=["requirement__reference", "pledge_line__pledge__reference", "reason"],

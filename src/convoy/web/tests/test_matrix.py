@@ -139,8 +139,8 @@ class Oracle:
         policy = policy_of(spec.model)
         if policy == "audit":
             return False
-        if policy == "reference":
-            return self.staff(user)
+        if policy == "reference" or spec.key == "allocation":
+            return self.staff(user)  # manual allocations: command staff only, donors just see
         return True
 
 
