@@ -258,6 +258,7 @@ def load_scenario(actor: Any, *, seed: int = 2024, progress: Progress = _quiet) 
     # --- requirements -------------------------------------------------------------------
     n_req = 260
     requested: list[Item] = []
+    open_needs: dict[int, list[list[Any]]] = {}  # item -> [requirement, still open], validated
     for k in range(n_req):
         category_level = rng.random() < 0.12
         priority = _weighted(rng, PRIORITY_WEIGHTS)
@@ -313,6 +314,8 @@ def load_scenario(actor: Any, *, seed: int = 2024, progress: Progress = _quiet) 
                 transition=step,
                 reason="withdrawn by the partner" if step == "cancel" else "",
             )
+        if status == "validated" and req.item_id:
+            open_needs.setdefault(req.item_id, []).append([req, req.quantity])
         if k % 50 == 0:
             progress(f"requirements {k}/{n_req}")
 
@@ -361,14 +364,20 @@ def load_scenario(actor: Any, *, seed: int = 2024, progress: Progress = _quiet) 
                     "stated_currency": currency if stated is not None else "EUR",
                 },
             )
-            _advance_line(actor, line, rng)
+            _advance_line(actor, line, rng, open_needs)
         if k % 20 == 0:
             progress(f"pledges {k}/{n_pledges}")
     return {"requirements": n_req, "pledges": n_pledges}
 
 
-def _advance_line(actor: Any, line: Any, rng: random.Random) -> None:
-    """Move parts of a line along its lifecycle, as happens over months."""
+def _advance_line(
+    actor: Any, line: Any, rng: random.Random, open_needs: dict[int, list[list[Any]]]
+) -> None:
+    """Move parts of a line along its lifecycle, as happens over months. Allocating is done as
+    the command does it by hand: a manual allocation to a validated requirement for the item
+    that still needs it (none left: the line stays accepted)."""
+    from convoy.planning import services as planning
+
     stage = rng.random()
     chain = ["accept", "allocate", "dispatch", "deliver"]
     depth = (
@@ -385,7 +394,20 @@ def _advance_line(actor: Any, line: Any, rng: random.Random) -> None:
         if available <= 0:
             break
         qty = available if rng.random() < 0.7 else max(1, available // 2)
-        line = pledges.pledge_line_move(actor=actor, line=line, move=move, quantity=qty)
+        if move != "allocate":
+            line = pledges.pledge_line_move(actor=actor, line=line, move=move, quantity=qty)
+            continue
+        need = next((n for n in open_needs.get(line.item_id, []) if n[1] > 0), None)
+        if need is None:
+            break
+        take = min(qty, need[1])
+        planning.allocation_create(
+            actor=actor,
+            data={"pledge_line": line, "requirement": need[0], "quantity": take},
+            reason="agreed at the coordination meeting",
+        )
+        need[1] -= take
+        line.refresh_from_db()
 
 
 def load_demo(*, seed: int = 2024, progress: Progress = _quiet) -> dict[str, int]:

@@ -54,6 +54,20 @@ def test_demo_loads_consistently_and_reloads_idempotently() -> None:
     # quantities add up on every line; every requirement belongs to the partner
     for line in PledgeLine.objects.all():
         assert sum(getattr(line, s) for s in LINE_STATES) == line.quantity
+    # what is allocated (or has moved on since) went through allocations, as the command does it
+    from django.db.models import Sum
+
+    from convoy.planning.models import Allocation
+
+    by_line = dict(
+        Allocation.objects.filter(status="active")
+        .values("pledge_line")
+        .annotate(total=Sum("quantity"))
+        .values_list("pledge_line", "total")
+    )
+    assert by_line
+    for line in PledgeLine.objects.filter(allocated__gt=0):
+        assert by_line.get(line.pk, 0) >= line.allocated, line
     assert set(Requirement.objects.values_list("owner__code", flat=True)) == {"UKR"}
     assert not Pledge.objects.filter(owner__code__in=["UKR", "NSATU"]).exists()
     # every write is audited and the chain holds
