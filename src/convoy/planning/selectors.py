@@ -287,6 +287,8 @@ class PlanningInputs:
     kept_ids: list[int]  # allocations kept (manual or locked), parallel to problem.fixed_*
     released_ids: list[int]  # active planned allocations a new plan may redo
     snapshot: dict[str, Any]
+    line_labels: list[str] = field(default_factory=list)  # "<pledge reference>/line <id>"
+    req_labels: list[str] = field(default_factory=list)  # requirement references
 
 
 def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> PlanningInputs:
@@ -316,6 +318,7 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
             "priority",
             "capability_id",
             "quantity",
+            "reference",
         )
     )
     req_index = {r[0]: i for i, r in enumerate(reqs)}
@@ -345,6 +348,7 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
             "available_from",
             "accepted",
             "condition_capability_id",
+            "pledge__reference",
         )
     )
     line_index = {row[0]: i for i, row in enumerate(lines)}
@@ -437,4 +441,6 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
         kept_ids=kept_ids,
         released_ids=released_ids,
         snapshot=snapshot,
+        line_labels=[f"{row[6]}/line {row[0]}" for row in lines],
+        req_labels=[r[8] for r in reqs],
     )
