@@ -57,8 +57,12 @@ test-postgres: $(BIN)/.installed
 
 test: lint chromium test-sqlite test-postgres
 
+# Every bench/*.py (allocation_e2e.py on SQLite among them), then allocation_e2e.py on PostgreSQL.
 bench: $(BIN)/.installed
 	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  $(BIN)/python bench/allocation_e2e.py --db postgres --pg-url $(PG_URL); \
+	else echo "SKIPPED: allocation_e2e.py on PostgreSQL: no server answers at $(PG_URL)"; fi
 
 clean:
 	rm -rf var staticfiles .mypy_cache .ruff_cache
