@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import os
 import resource
+import shutil
 import sys
 import time
 from decimal import Decimal
@@ -101,9 +102,13 @@ def setup(db: str, pg_url: str) -> str:
 
 
 def teardown(db: str, pg_url: str) -> None:
+    from django.conf import settings
     from django.db import connections
 
     connections.close_all()
+    folder = Path(settings.VAR_DIR)
+    if folder.name.startswith("convoy-bench-"):  # the scratch folder of scratch_django only
+        shutil.rmtree(folder, ignore_errors=True)
     if db == "postgres":
         _pg_admin(pg_url, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
