@@ -25,9 +25,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from convoy.catalog.models import Category, Item
 from convoy.core.access import restrict
+from convoy.core.errors import DomainError
 from convoy.core.money import RateTable, eur
 from convoy.nations.models import Nation
 from convoy.pledges.models import PledgeLine
@@ -360,6 +362,18 @@ def planning_inputs(*, actor: Any, parameters: dict[str, Any] | None = None) -> 
             kept_qty[line_id] += qty
             fixed.append((line_index[line_id], req_index[req_id], qty))
             kept_ids.append(pk)
+    over: dict[int, int] = defaultdict(int)
+    for _line, r, qty in fixed:
+        over[r] += qty
+    for r, total in over.items():
+        if total > reqs[r][7]:
+            raise DomainError(
+                _(
+                    "Kept allocations to %(req)s add up to %(total)s, more than its quantity "
+                    "(%(qty)s): release or change them, then run the planner again."
+                )
+                % {"req": reqs[r][8], "total": total, "qty": reqs[r][7]}
+            )
     through = PledgeLine.condition_destinations.through
     dest_conditions: dict[int, set[int]] = defaultdict(set)
     for line_id, node_id in through.objects.filter(pledgeline_id__in=list(line_index)).values_list(

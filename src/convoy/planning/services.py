@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -464,6 +464,26 @@ def allocation_create(*, actor: Any, data: Mapping[str, Any], reason: str = "") 
     if allowed and requirement.destination_id not in allowed:
         raise DomainError(
             _("The donor restricted this line to other destinations."), field="requirement"
+        )
+    already = (
+        Allocation.objects.filter(requirement=requirement, status=Allocation.Status.ACTIVE)
+        .aggregate(total=Sum("quantity"))
+        .get("total")
+        or 0
+    )
+    if already + quantity > requirement.quantity:
+        raise Conflict(
+            _(
+                "%(req)s needs %(need)s and has %(already)s allocated: at most %(left)s more "
+                "(release an allocation first to change it)."
+            )
+            % {
+                "req": requirement.reference,
+                "need": requirement.quantity,
+                "already": already,
+                "left": max(requirement.quantity - already, 0),
+            },
+            field="quantity",
         )
     line = pledge_line_move(
         actor=actor, line=line, move="allocate", quantity=quantity, reason=reason

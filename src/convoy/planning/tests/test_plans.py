@@ -16,6 +16,7 @@ from convoy.planning.models import Allocation, Plan
 from convoy.pledges import services as pledges
 from convoy.pledges.models import PledgeLine
 from convoy.requirements import services as requirements
+from convoy.requirements.models import Requirement
 
 
 def validated(world: Any, **kw: Any) -> Any:
@@ -183,11 +184,28 @@ def test_manual_allocation_rules(world: Any, scene: Any) -> None:
     a = services.allocation_create(
         actor=cmd, data={"pledge_line": scene["line"], "requirement": scene["r1"], "quantity": 2}
     )
+    services.allocation_create(
+        actor=cmd, data={"pledge_line": scene["line"], "requirement": scene["r2"], "quantity": 3}
+    )
+    with pytest.raises(Conflict, match="at most 2 more"):  # P2 needs 5: 3 + 3 is too many
+        services.allocation_create(
+            actor=cmd,
+            data={"pledge_line": scene["line"], "requirement": scene["r2"], "quantity": 3},
+        )
+    # the requirement is cut below what is kept for it: a run says so instead of failing darkly
+    Requirement.objects.filter(pk=scene["r2"].pk).update(quantity=2)
+    plan = services.plan_request(actor=cmd, parameters={})
+    with pytest.raises(DomainError):
+        services.plan_compute(plan_id=plan.pk)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.FAILED
+    assert "add up to 3, more than its quantity (2)" in plan.error
+    Requirement.objects.filter(pk=scene["r2"].pk).update(quantity=5)
     with pytest.raises(DomainError):
         services.allocation_release(actor=cmd, allocation=a)  # needs a reason
     services.allocation_release(actor=cmd, allocation=a, reason="wrong brigade")
     line = PledgeLine.objects.get(pk=scene["line"].pk)
-    assert (line.accepted, line.allocated) == (8, 0)
+    assert (line.accepted, line.allocated) == (5, 3)  # the 3 for P2 stay allocated
 
 
 def test_a_failed_run_is_recorded(world: Any, scene: Any, monkeypatch: Any) -> None:
