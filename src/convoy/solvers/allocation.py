@@ -40,19 +40,20 @@ level for the whole plan, fixed allocations included.
 How it is solved
 ================
 Maximum flows (OR-Tools) and a min-cost flow (LEMON) on an aggregated graph, never one arc per
-(line, requirement) pair. Lines feed *chains*: a base chain per (target item or category, destination)
-takes the lines without a capability condition; a capability chain per (target, destination,
-capability) takes the conditioned lines of that capability, and exists only where such a line can
-enter and a requirement of that capability waits. A chain has one node per distinct needed-by day
-of the requirements it serves, in ascending order, plus an end node. A line enters a chain at the
-first day on or after its arrival (or at the end node when it arrives after all of them), with
-the distance (and substitute) cost on that arc; flow moves forward along the chain for free. A
-*group* of requirements with the same base chain, capability chain (if any), day and priority
-draws on time from the day node of each of its chains, up to its quantity. A *bundle* gathers the
-groups of one base chain, capability chain and priority: it takes their on-time units, draws late
-units from the end nodes of its chains (a late unit of a priority weighs the same whichever group
-takes it), and sends at most its groups' quantity to the sink of its priority, so each group's
-late share fits what it still lacks. A dump node takes unused supply.
+(line, requirement) pair. Lines feed *chains*: a base chain per (target item or category,
+destination) takes the lines without a capability condition; a capability chain per (target,
+destination, capability) takes the conditioned lines of that capability, and exists only where
+such a line can enter and a requirement of that capability waits. A chain has one node per
+distinct needed-by day of the requirements it serves, in ascending order, plus an end node. A
+line enters a chain at the first day on or after its arrival (or at the end node when it arrives
+after all of them), with the distance (and substitute) cost on that arc; flow moves forward
+along the chain for free. A *group* of requirements with the same base chain, capability chain
+(if any), day and priority draws on time from the day node of each of its chains, up to its
+quantity. A *bundle* gathers the groups of one base chain, capability chain and priority: it
+takes their on-time units, draws late units from the end nodes of its chains (a late unit of a
+priority weighs the same whichever group takes it), and sends at most its groups' quantity to
+the sink of its priority, so each group's late share fits what it still lacks. A dump node takes
+unused supply.
 
 First the instance is split into independent parts: items linked by substitution or by a
 category that is asked for share a part, and a line and a requirement in different parts can
@@ -906,11 +907,10 @@ def _lexicographic_flow(
         flow[live], _ = _network_simplex(supply, tails[live], heads[live], caps[live], cost[live])
         return flow
     # level by level: lateness first
-    flow1, pot = _network_simplex(supply, tails[live], heads[live], caps[live], late_cost[live])
+    _, pot = _network_simplex(supply, tails[live], heads[live], caps[live], late_cost[live])
     reduced = late_cost + pot[tails] - pot[heads]
     pinned = live & (reduced < 0)
     free = live & (reduced == 0)
-    flow[live] = flow1
     supply2 = supply.astype(I64)
     np.subtract.at(supply2, tails[pinned], caps[pinned])
     np.add.at(supply2, heads[pinned], caps[pinned])
