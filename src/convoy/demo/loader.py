@@ -22,7 +22,7 @@ from convoy.catalog.models import Capability, Category, Item
 from convoy.core.audit import audit
 from convoy.core.models import ExchangeRate
 from convoy.logistics import services as logistics
-from convoy.logistics.models import Node
+from convoy.logistics.models import Leg, Node
 from convoy.nations import services as nations
 from convoy.nations.models import Coalition, Membership, Nation, Organisation
 from convoy.pledges import services as pledges
@@ -180,6 +180,8 @@ def load_reference(actor: Any, progress: Progress = _quiet) -> None:
             },
         )
     progress("nodes")
+    _load_legs(actor)
+    progress("legs")
 
     load_rates(actor)
     progress("exchange rates")
@@ -370,12 +372,64 @@ def load_scenario(actor: Any, *, seed: int = 2024, progress: Progress = _quiet) 
     return {"requirements": n_req, "pledges": n_pledges}
 
 
+LAND_HUBS = ("Rzeszów", "Przemyśl", "Suceava", "Constanța", "Košice")
+
+
+def _km(a: Node, b: Node) -> int:
+    from convoy.solvers.allocation import haversine_km
+
+    return int(
+        haversine_km(float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
+    )
+
+
+def _load_legs(actor: Any) -> None:
+    """Road and rail from every depot to its two nearest land hubs, road from every land hub to
+    every destination, and the air bridge through Ramstein (only when there are no legs yet)."""
+    if Leg.objects.exists():
+        return
+    nodes = list(Node.objects.all())
+    hubs = [n for n in nodes if n.kind == Node.Kind.HUB and n.name.startswith(LAND_HUBS)]
+    destinations = [n for n in nodes if n.kind == Node.Kind.DESTINATION]
+
+    def leg(a: Node, b: Node, mode: str, per_day: int, slow: int = 0) -> None:
+        km = _km(a, b)
+        days = 1 + slow + (km + 499) // 500 if mode != "air" else 1
+        logistics.leg_create(
+            actor=actor,
+            data={
+                "origin": a,
+                "destination": b,
+                "mode": mode,
+                "transit_days": days,
+                "daily_capacity": per_day,
+                "km": km,
+            },
+        )
+
+    for depot in (n for n in nodes if n.kind == Node.Kind.DEPOT):
+        for hub in sorted(hubs, key=lambda h: _km(depot, h))[:2]:
+            leg(depot, hub, "road", 120)
+            leg(depot, hub, "rail", 400, slow=1)
+    for hub in hubs:
+        for dest in destinations:
+            leg(hub, dest, "road", 150)
+    ramstein = next((n for n in nodes if n.name.startswith("Ramstein")), None)
+    dover = next((n for n in nodes if n.name.startswith("Dover")), None)
+    rzeszow = next((h for h in hubs if h.name.startswith("Rzeszów")), None)
+    if ramstein and dover and rzeszow:
+        leg(dover, ramstein, "air", 60)
+        leg(ramstein, rzeszow, "air", 80)
+
+
 def _advance_line(
     actor: Any, line: Any, rng: random.Random, open_needs: dict[int, list[list[Any]]]
 ) -> None:
-    """Move parts of a line along its lifecycle, as happens over months. Allocating is done as
-    the command does it by hand: a manual allocation to a validated requirement for the item
-    that still needs it (none left: the line stays accepted)."""
+    """Move parts of a line along its lifecycle, as happens over months, as the command and the
+    hubs do it: a manual allocation to a validated requirement for the item that still needs it
+    (none left: the line stays accepted); then a consignment from the line's depot through the
+    nearest hub to the requirement's destination, dispatched, tracked and received (now and then
+    with a damaged or missing unit), as far as the dates allow."""
     from convoy.planning import services as planning
 
     stage = rng.random()
@@ -388,26 +442,79 @@ def _advance_line(
             actor=actor, line=line, move="withdraw", quantity=line.offered, reason="superseded"
         )
         return
+    consignment = None
     for move in chain[:depth]:
-        source = pledges.MOVES[move].source
-        available = getattr(line, source)
-        if available <= 0:
-            break
-        qty = available if rng.random() < 0.7 else max(1, available // 2)
-        if move != "allocate":
+        if move == "accept":
+            qty = line.offered if rng.random() < 0.7 else max(1, line.offered // 2)
             line = pledges.pledge_line_move(actor=actor, line=line, move=move, quantity=qty)
-            continue
-        need = next((n for n in open_needs.get(line.item_id, []) if n[1] > 0), None)
-        if need is None:
-            break
-        take = min(qty, need[1])
-        planning.allocation_create(
-            actor=actor,
-            data={"pledge_line": line, "requirement": need[0], "quantity": take},
-            reason="agreed at the coordination meeting",
-        )
-        need[1] -= take
-        line.refresh_from_db()
+        elif move == "allocate":
+            qty = line.accepted if rng.random() < 0.7 else max(1, line.accepted // 2)
+            need = next((n for n in open_needs.get(line.item_id, []) if n[1] > 0), None)
+            if need is None or not qty:
+                return
+            take = min(qty, need[1])
+            planning.allocation_create(
+                actor=actor,
+                data={"pledge_line": line, "requirement": need[0], "quantity": take},
+                reason="agreed at the coordination meeting",
+            )
+            need[1] -= take
+            destination = need[0].destination
+            line.refresh_from_db()
+        elif move == "dispatch":
+            leaves = dt.datetime.combine(line.available_from, dt.time(6), tzinfo=dt.UTC)
+            if line.source_depot is None or leaves > DEMO_NOW - dt.timedelta(days=12):
+                return
+            consignment = logistics.consignment_create(
+                actor=actor,
+                data={
+                    "origin": line.source_depot,
+                    "destination": destination,
+                    "ready_on": line.available_from,
+                    "lines": [{"pledge_line": line, "quantity": line.allocated}],
+                },
+            )
+            consignment = logistics.consignment_dispatch(
+                actor=actor, consignment=consignment, occurred_at=leaves
+            )
+        elif move == "deliver" and consignment is not None:
+            _deliver(actor, consignment, rng)
+
+
+DEMO_NOW = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+
+
+def _deliver(actor: Any, c: Any, rng: random.Random) -> None:
+    """Through the nearest hub with legs at both ends, to the receipt."""
+    first = (
+        Leg.objects.filter(origin=c.origin, destination__legs_out__destination=c.destination)
+        .order_by("transit_days", "km")
+        .first()
+    )
+    if first is None:
+        return
+    second = Leg.objects.filter(origin=first.destination, destination=c.destination).first()
+    assert second is not None
+    t = c.dispatched_at + dt.timedelta(days=first.transit_days)
+    c = logistics.consignment_track(
+        actor=actor, consignment=c, kind="arrived", node=first.destination, occurred_at=t
+    )
+    t += dt.timedelta(hours=rng.randint(8, 40))
+    c = logistics.consignment_track(actor=actor, consignment=c, kind="departed", occurred_at=t)
+    t += dt.timedelta(days=second.transit_days)
+    c = logistics.consignment_track(
+        actor=actor, consignment=c, kind="arrived", node=c.destination, occurred_at=t
+    )
+    t += dt.timedelta(hours=2)
+    c = logistics.consignment_track(actor=actor, consignment=c, kind="handed_over", occurred_at=t)
+    counts = {}
+    for cl in c.lines.all():
+        bad = 1 if cl.quantity > 1 and rng.random() < 0.2 else 0
+        kind = "damaged" if rng.random() < 0.5 else "short"
+        counts[cl.pk] = {"received": cl.quantity - bad, kind: bad}
+    logistics.consignment_receive(
+        actor=actor, consignment=c, lines=counts, occurred_at=t + dt.timedelta(hours=3)
+    )
 
 
 def load_demo(*, seed: int = 2024, progress: Progress = _quiet) -> dict[str, int]:

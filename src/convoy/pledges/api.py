@@ -12,10 +12,10 @@ from convoy.core.api import (
     lifecycle_action,
 )
 
-from .models import Pledge, PledgeLine
+from .models import LINE_STATES, Pledge, PledgeLine
 from .views import PLEDGE, PLEDGE_LINE
 
-STATE_FIELDS = ["offered", "accepted", "allocated", "in_transit", "delivered", "withdrawn"]
+STATE_FIELDS = list(LINE_STATES)
 
 
 class PledgeLineSerializer(ServiceSerializer):
@@ -107,8 +107,5 @@ class PledgeLineViewSet(SpecViewSet):
 
     accept = _move("accept", "offered -> accepted (command approvers): the pledge is committed.")
     allocate = _move("allocate", "accepted -> allocated (command approvers).")
-    # "dispatch" is APIView's own method name: the attribute differs, the URL does not.
-    dispatch_line = _move("dispatch", "allocated -> in transit (donor editors).", "dispatch_line")
-    deliver = _move("deliver", "in transit -> delivered (command approvers).")
     withdraw = _move("withdraw", "offered -> withdrawn (donor editors).")
     withdraw_accepted = _move("withdraw_accepted", "accepted -> withdrawn, with a reason.")

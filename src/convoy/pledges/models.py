@@ -1,6 +1,7 @@
 """Donor nations' offers. A pledge has a kind; in-kind pledges have lines of items whose
-quantities are tracked per state (offered, accepted, allocated, in transit, delivered, withdrawn);
-the states of a line always add up to its pledged quantity."""
+quantities are tracked per state (offered, accepted, allocated, in transit, delivered, lost in
+transit, withdrawn); the states of a line always add up to its pledged quantity. Units go in transit
+and are delivered (or written off as short, damaged or lost) only through consignments."""
 
 from __future__ import annotations
 
@@ -14,8 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from convoy.core.models import OwnedModel, TimestampedModel, currency_validator
 
-LINE_STATES = ("offered", "accepted", "allocated", "in_transit", "delivered", "withdrawn")
-COMMITTED_STATES = ("accepted", "allocated", "in_transit", "delivered")
+LINE_STATES = (
+    "offered",
+    "accepted",
+    "allocated",
+    "in_transit",
+    "delivered",
+    "lost",
+    "withdrawn",
+)
+COMMITTED_STATES = ("accepted", "allocated", "in_transit", "delivered", "lost")
 
 
 class Pledge(OwnedModel):
@@ -59,6 +68,9 @@ class PledgeLine(TimestampedModel):
     allocated = models.PositiveIntegerField(_("allocated"), default=0)
     in_transit = models.PositiveIntegerField(_("in transit"), default=0)
     delivered = models.PositiveIntegerField(_("delivered"), default=0)
+    lost = models.PositiveIntegerField(
+        _("lost in transit"), default=0, help_text=_("Short, damaged or lost on receipt.")
+    )
     withdrawn = models.PositiveIntegerField(_("withdrawn"), default=0)
     available_from = models.DateField(_("available from"))
     source_depot = models.ForeignKey(
@@ -104,6 +116,7 @@ class PledgeLine(TimestampedModel):
                     + F("allocated")
                     + F("in_transit")
                     + F("delivered")
+                    + F("lost")
                     + F("withdrawn")
                 ),
                 name="pledge_line_states_add_up",
@@ -116,7 +129,7 @@ class PledgeLine(TimestampedModel):
 
     @property
     def committed(self) -> int:
-        return self.accepted + self.allocated + self.in_transit + self.delivered
+        return self.accepted + self.allocated + self.in_transit + self.delivered + self.lost
 
     @property
     def state_counts(self) -> dict[str, int]:

@@ -1,7 +1,9 @@
 """Writes on pledges and pledge lines.
 
 A line's quantity is split over states: offered -> accepted -> allocated -> in transit ->
-delivered, or withdrawn (from offered, or from accepted with a reason). Every move takes a
+delivered (or lost in transit), or withdrawn (from offered, or from accepted with a reason). The
+moves into and out of transit happen only through consignments (``logistics.services``), which
+call :func:`pledge_line_shift`. Every move takes a
 quantity, so that part of a line can move while the rest waits; the states always add up to the
 pledged quantity (checked here, and by a database constraint).
 """
@@ -35,6 +37,7 @@ STATE_LABELS = {
     "allocated": gettext_lazy("allocated"),
     "in_transit": gettext_lazy("in transit"),
     "delivered": gettext_lazy("delivered"),
+    "lost": gettext_lazy("lost in transit"),
     "withdrawn": gettext_lazy("withdrawn"),
 }
 
@@ -54,8 +57,6 @@ MOVES: dict[str, Move] = {
     for m in (
         Move("accept", gettext_lazy("Accept"), "offered", "accepted", "approve"),
         Move("allocate", gettext_lazy("Allocate"), "accepted", "allocated", "approve"),
-        Move("dispatch", gettext_lazy("Dispatch"), "allocated", "in_transit", "change"),
-        Move("deliver", gettext_lazy("Record delivery"), "in_transit", "delivered", "approve"),
         Move("withdraw", gettext_lazy("Withdraw offer"), "offered", "withdrawn", "change"),
         Move(
             "withdraw_accepted",
@@ -189,6 +190,31 @@ def pledge_line_move(
     current.save(update_fields=[m.source, m.target, "version", "updated_at"])
     audit(actor=actor, action=f"pledge_line.{m.name}", obj=current, before=before, reason=reason)
     return current
+
+
+def pledge_line_shift(
+    *, actor: Any, line_id: int, source: str, target: str, quantity: int, action: str, reason: str
+) -> PledgeLine:
+    """Move ``quantity`` of a line between two states as the consequence of a write the caller
+    has already authorised (a consignment dispatched or received): locked, checked, audited."""
+    if source not in LINE_STATES or target not in LINE_STATES or quantity < 0:
+        raise ValueError(f"bad shift {source} -> {target} of {quantity}")
+    line = PledgeLine.objects.select_for_update().get(pk=line_id)
+    if getattr(line, source) < quantity:
+        raise Conflict(
+            _("Only %(available)s %(state)s on %(line)s.")
+            % {"available": getattr(line, source), "state": STATE_LABELS[source], "line": line}
+        )
+    if not quantity:
+        return line
+    before = snapshot(line)
+    setattr(line, source, getattr(line, source) - quantity)
+    setattr(line, target, getattr(line, target) + quantity)
+    line.version += 1
+    assert sum(getattr(line, s) for s in LINE_STATES) == line.quantity
+    line.save(update_fields=[source, target, "version", "updated_at"])
+    audit(actor=actor, action=action, obj=line, before=before, reason=reason)
+    return line
 
 
 def pledge_line_accept(

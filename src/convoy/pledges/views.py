@@ -110,6 +110,7 @@ PLEDGE_LINE = register(
             ("allocated", _("allocated")),
             ("in_transit", _("in transit")),
             ("delivered", _("delivered")),
+            ("lost", _("lost")),
             ("withdrawn", _("withdrawn")),
             ("available_from", _("available from")),
         ],

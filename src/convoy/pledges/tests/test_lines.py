@@ -29,10 +29,18 @@ def test_full_lifecycle(world: Any) -> None:
     cmd = world.users["command"]
     line = services.pledge_line_move(actor=cmd, line=line, move="accept", quantity=8)
     line = services.pledge_line_move(actor=cmd, line=line, move="allocate", quantity=6)
-    line = services.pledge_line_move(
-        actor=world.users["deu"], line=line, move="dispatch", quantity=5
+    # in transit and delivered only through consignments, which shift the line's states
+    shift = {"actor": cmd, "line_id": line.pk, "reason": "CSG-test"}
+    services.pledge_line_shift(
+        **shift, source="allocated", target="in_transit", quantity=5, action="pledge_line.dispatch"
     )
-    line = services.pledge_line_move(actor=cmd, line=line, move="deliver", quantity=4)
+    line = services.pledge_line_shift(
+        **shift, source="in_transit", target="delivered", quantity=4, action="pledge_line.deliver"
+    )
+    with pytest.raises(Conflict):
+        services.pledge_line_shift(
+            **shift, source="in_transit", target="lost", quantity=2, action="pledge_line.lose"
+        )
     line = services.pledge_line_move(
         actor=world.users["deu"], line=line, move="withdraw", quantity=2
     )
@@ -43,6 +51,7 @@ def test_full_lifecycle(world: Any) -> None:
         "allocated": 1,
         "in_transit": 1,
         "delivered": 4,
+        "lost": 0,
         "withdrawn": 2,
     }
     assert total(line) == line.quantity
