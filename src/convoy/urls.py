@@ -11,7 +11,8 @@ from convoy.catalog.urls import urlpatterns as catalog_urls
 from convoy.core.auditlog import AuditEventViewSet
 from convoy.core.rates import ExchangeRateViewSet
 from convoy.core.views import registry_urls
-from convoy.logistics.api import NodeViewSet
+from convoy.logistics.api import ConsignmentViewSet, LegViewSet, NodeViewSet
+from convoy.logistics.urls import urlpatterns as logistics_urls
 from convoy.nations.api import CoalitionViewSet, NationViewSet, OrganisationViewSet
 from convoy.planning.api import AllocationViewSet, PlanViewSet
 from convoy.planning.urls import urlpatterns as planning_urls
@@ -27,6 +28,8 @@ router.register("categories", CategoryViewSet, basename="api-category")
 router.register("items", ItemViewSet, basename="api-item")
 router.register("capabilities", CapabilityViewSet, basename="api-capability")
 router.register("nodes", NodeViewSet, basename="api-node")
+router.register("legs", LegViewSet, basename="api-leg")
+router.register("consignments", ConsignmentViewSet, basename="api-consignment")
 router.register("exchange-rates", ExchangeRateViewSet, basename="api-exchangerate")
 router.register("requirements", RequirementViewSet, basename="api-requirement")
 router.register("pledges", PledgeViewSet, basename="api-pledge")
@@ -50,5 +53,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *catalog_urls,
     *planning_urls,
+    *logistics_urls,
     *registry_urls(),
 ]

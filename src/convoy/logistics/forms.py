@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from convoy.core.forms import SearchFilterSet, ServiceForm
+from typing import Any
 
-from .models import Node
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from convoy.core.access import restrict
+from convoy.core.forms import SearchFilterSet, ServiceForm
+from convoy.pledges.models import PledgeLine
+
+from .models import Consignment, Leg, Node, TrackingEvent
 
 
 class NodeForm(ServiceForm):
@@ -23,3 +30,103 @@ class NodeFilter(SearchFilterSet):
     class Meta:
         model = Node
         fields = ["kind", "nation"]
+
+
+class LegForm(ServiceForm):
+    class Meta:
+        model = Leg
+        fields = ["origin", "destination", "mode", "transit_days", "daily_capacity", "km"]
+
+
+class LegFilter(SearchFilterSet):
+    class Meta:
+        model = Leg
+        fields = ["mode", "origin", "destination"]
+
+
+class ConsignmentFilter(SearchFilterSet):
+    class Meta:
+        model = Consignment
+        fields = ["status", "origin", "destination", "priority"]
+
+
+class TrackForm(forms.Form):
+    """An arrival, a departure or a hand-over (the node is where it arrives)."""
+
+    kind = forms.ChoiceField(
+        label=_("event"),
+        choices=[
+            (TrackingEvent.Kind.ARRIVED, TrackingEvent.Kind.ARRIVED.label),
+            (TrackingEvent.Kind.DEPARTED, TrackingEvent.Kind.DEPARTED.label),
+            (TrackingEvent.Kind.HANDED_OVER, TrackingEvent.Kind.HANDED_OVER.label),
+        ],
+    )
+    node = forms.ModelChoiceField(
+        label=_("node (arrivals)"), queryset=Node.objects.all(), required=False
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("time (UTC)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class ReceiveForm(forms.Form):
+    """One row of numbers per consignment line still in transit."""
+
+    occurred_at = forms.DateTimeField(
+        label=_("time (UTC)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    FIELDS = ("received", "short", "damaged", "lost")
+
+    def __init__(self, *args: Any, lines: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            for name in self.FIELDS:
+                self.fields[f"{name}_{line.pk}"] = forms.IntegerField(
+                    label=f"{name} ({line})", min_value=0, required=False
+                )
+
+    def counts(self) -> dict[int, dict[str, int]]:
+        out = {}
+        for line in self.lines:
+            got = {n: self.cleaned_data.get(f"{n}_{line.pk}") or 0 for n in self.FIELDS}
+            if any(got.values()):
+                out[line.pk] = got
+        return out
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"line": line, "fields": [self[f"{n}_{line.pk}"] for n in self.FIELDS]}
+            for line in self.lines
+        ]
+
+
+class ConsignmentForm(ServiceForm):
+    """A consignment by hand: allocated units of one pledge line, from its depot."""
+
+    pledge_line = forms.ModelChoiceField(
+        label=_("pledge line (allocated units)"), queryset=PledgeLine.objects.none()
+    )
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+
+    class Meta:
+        model = Consignment
+        fields = ["destination", "ready_on", "need_by", "priority", "notes"]
+
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        field = self.fields["pledge_line"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            restrict(PledgeLine.objects.all(), actor, "change")
+            .filter(allocated__gt=0, source_depot__isnull=False)
+            .select_related("pledge", "item")
+        )
+        self.order_fields(["pledge_line", "quantity", "destination", "ready_on", "need_by"])

@@ -200,6 +200,11 @@ class ConsignmentLine(TimestampedModel):
         return self.short + self.damaged + self.lost
 
     @property
+    def shipped(self) -> int:
+        """What has left the depot: the line's quantity once dispatched, else nothing."""
+        return 0 if self.consignment.status == Consignment.Status.PLANNED else self.quantity
+
+    @property
     def in_transit(self) -> int:
         """Shipped and not yet received or written off (nothing before dispatch)."""
         if self.consignment.status == Consignment.Status.PLANNED:

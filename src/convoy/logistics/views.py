@@ -1,12 +1,30 @@
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
-from convoy.core.registry import ModelSpec, register
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from convoy.core.access import actor_context
+from convoy.core.errors import DomainError, apply_to_form
+from convoy.core.registry import ActionButton, ModelSpec, register
+from convoy.core.views import object_or_refuse
 
 from . import services
-from .forms import NodeFilter, NodeForm
-from .models import Node
+from .forms import (
+    ConsignmentFilter,
+    ConsignmentForm,
+    LegFilter,
+    LegForm,
+    NodeFilter,
+    NodeForm,
+    ReceiveForm,
+    TrackForm,
+)
+from .models import Consignment, Leg, Node
 
 NODE = register(
     ModelSpec(
@@ -32,3 +50,199 @@ NODE = register(
         sortable=["name", "kind", "nation__code", "daily_capacity"],
     )
 )
+
+LEG = register(
+    ModelSpec(
+        key="leg",
+        plural="legs",
+        model=Leg,
+        verbose=_("leg"),
+        verbose_plural=_("legs"),
+        columns=[
+            ("origin__name", _("from")),
+            ("destination__name", _("to")),
+            ("get_mode_display", _("mode")),
+            ("transit_days", _("days")),
+            ("daily_capacity", _("units/day")),
+            ("km", _("km")),
+        ],
+        form=LegForm,
+        filterset=LegFilter,
+        create=services.leg_create,
+        update=services.leg_update,
+        delete=services.leg_delete,
+        search_fields=["origin__name", "destination__name"],
+        select_related=["origin", "destination"],
+        menu="logistics",
+        sortable=["transit_days", "daily_capacity", "km", "mode"],
+    )
+)
+
+
+def _dispatch(*, actor: Any, obj: Consignment, quantity: Any = None, reason: str = "") -> Any:
+    return services.consignment_dispatch(actor=actor, consignment=obj, note=reason)
+
+
+def _create(*, actor: Any, data: dict[str, Any], reason: str = "") -> Consignment:
+    line = data.get("pledge_line")
+    return services.consignment_create(
+        actor=actor,
+        data={
+            **data,
+            "origin": getattr(line, "source_depot", None),
+            "lines": [{"pledge_line": line, "quantity": data.get("quantity")}],
+        },
+        reason=reason,
+    )
+
+
+def _cancel(*, actor: Any, obj: Consignment, reason: str = "") -> None:
+    services.consignment_cancel(actor=actor, consignment=obj, reason=reason)
+
+
+def consignment_context(request: HttpRequest, obj: Consignment) -> dict[str, Any]:
+    lines = list(
+        obj.lines.select_related("pledge_line__item", "pledge_line__pledge", "consignment")
+    )
+    open_lines = [line for line in lines if line.in_transit]
+    return {
+        "c": obj,
+        "lines": lines,
+        "events": obj.events.select_related("node", "actor", "leg"),
+        "track_form": TrackForm(),
+        "receive_form": ReceiveForm(lines=open_lines) if open_lines else None,
+        "may_record": actor_context(request.user).authenticated,
+    }
+
+
+CONSIGNMENT = register(
+    ModelSpec(
+        key="consignment",
+        plural="consignments",
+        model=Consignment,
+        verbose=_("consignment"),
+        verbose_plural=_("consignments"),
+        columns=[
+            ("reference", _("reference")),
+            ("owner__code", _("donor")),
+            ("origin__name", _("from")),
+            ("destination__name", _("to")),
+            ("ready_on", _("ready on")),
+            ("need_by", _("needed by")),
+            ("priority", _("priority")),
+            ("get_status_display", _("status")),
+            ("current_node__name", _("now at")),
+        ],
+        form=ConsignmentForm,
+        filterset=ConsignmentFilter,
+        create=_create,
+        update=None,
+        delete=_cancel,
+        search_fields=["reference", "origin__name", "destination__name", "owner__code"],
+        select_related=["owner", "origin", "destination", "current_node"],
+        detail_fields=[
+            "reference",
+            "owner",
+            "origin",
+            "destination",
+            "ready_on",
+            "need_by",
+            "priority",
+            "status",
+            "current_node",
+            "dispatched_at",
+            "received_at",
+            "notes",
+        ],
+        detail_include="logistics/_consignment.html",
+        detail_extra=consignment_context,
+        actions=[
+            ActionButton(
+                name="dispatch",
+                label=_("Dispatch"),
+                permission="change",
+                run=_dispatch,
+                shown=lambda obj: obj.status == Consignment.Status.PLANNED,
+            )
+        ],
+        menu="logistics",
+        ordering=["-ready_on", "reference"],
+        sortable=["reference", "ready_on", "need_by", "priority", "status"],
+    )
+)
+
+
+def _back(c: Consignment) -> HttpResponse:
+    return redirect("consignment_detail", c.pk)
+
+
+def _refused(request: HttpRequest, c: Consignment, form: Any, exc: DomainError) -> HttpResponse:
+    apply_to_form(form, exc)
+    context = consignment_context(request, c)
+    key = "track_form" if isinstance(form, TrackForm) else "receive_form"
+    context[key] = form
+    return render(request, "logistics/consignment_record.html", context, status=exc.status)
+
+
+@login_required
+@require_POST
+def consignment_track(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an arrival, a departure or the hand-over (nothing changes on refusal)."""
+    c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        context = {**consignment_context(request, c), "track_form": form}
+        return render(request, "logistics/consignment_record.html", context, status=400)
+    try:
+        services.consignment_track(
+            actor=request.user,
+            consignment=c,
+            kind=form.cleaned_data["kind"],
+            node=form.cleaned_data["node"],
+            occurred_at=form.cleaned_data["occurred_at"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _refused(request, c, form, exc)
+    return _back(c)
+
+
+@login_required
+@require_POST
+def consignment_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    """A receipt (whole or partial) with its discrepancies."""
+    c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
+    lines = [line for line in c.lines.select_related("consignment") if line.in_transit]
+    form = ReceiveForm(request.POST, lines=lines)
+    if not form.is_valid():
+        context = {**consignment_context(request, c), "receive_form": form}
+        return render(request, "logistics/consignment_record.html", context, status=400)
+    try:
+        services.consignment_receive(
+            actor=request.user,
+            consignment=c,
+            lines=form.counts(),
+            occurred_at=form.cleaned_data["occurred_at"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _refused(request, c, form, exc)
+    return _back(c)
+
+
+@login_required
+def consignment_waybill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable waybill: who ships what from where to where, with a line to sign."""
+    c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
+    context = consignment_context(request, c)
+    return render(request, "logistics/waybill.html", context)
+
+
+@login_required
+@require_POST
+def consignments_from_allocations(request: HttpRequest) -> HttpResponse:
+    """Command staff: consignments for every allocation not yet consigned."""
+    made = services.consignments_from_allocations(actor=request.user)
+    if len(made) == 1:
+        return _back(made[0])
+    return redirect("consignment_list")

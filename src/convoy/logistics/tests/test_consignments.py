@@ -30,7 +30,7 @@ def states(line: PledgeLine) -> dict[str, int]:
 
 def conserved(c: Consignment) -> None:
     for cl in ConsignmentLine.objects.filter(consignment=c).select_related("consignment"):
-        assert cl.quantity == cl.received + cl.discrepancies + cl.in_transit
+        assert cl.shipped == cl.received + cl.discrepancies + cl.in_transit
         pl = cl.pledge_line
         pl.refresh_from_db()
         assert sum(getattr(pl, s) for s in LINE_STATES) == pl.quantity

@@ -15,7 +15,8 @@ from convoy.catalog.models import Capability, Category, Item
 from convoy.core.models import AuditEvent, ExchangeRate
 from convoy.core.tests import factories
 from convoy.core.tests.factories import World
-from convoy.logistics.models import Node
+from convoy.logistics import services as logistics
+from convoy.logistics.models import Consignment, Leg, Node
 from convoy.nations import services as nations
 from convoy.nations.models import Coalition, Nation, Organisation
 from convoy.planning import services as planning
@@ -35,6 +36,7 @@ class Records:
     capability: Capability
     organisation: Organisation
     _planning: tuple[Plan, Allocation] | None = None
+    _logistics: tuple[Leg, Consignment] | None = None
 
     def planning(self) -> tuple[Plan, Allocation]:
         """A plan ready for review and a manual allocation, made on first use (so that tests
@@ -55,6 +57,25 @@ class Records:
             self._planning = (planning.plan_compute(plan_id=plan.pk), alloc)
         return self._planning
 
+    def logistics(self) -> tuple[Leg, Consignment]:
+        """A leg from the depot to Lviv and a planned consignment of the manual allocation
+        (Germany's, released to Ukraine), made on first use."""
+        if self._logistics is None:
+            cmd = self.world.users["command"]
+            self.planning()
+            leg = logistics.leg_create(
+                actor=cmd,
+                data={
+                    "origin": self.world.depot,
+                    "destination": self.world.destination,
+                    "transit_days": 3,
+                    "km": 1400,
+                },
+            )
+            [consignment] = logistics.consignments_from_allocations(actor=cmd)
+            self._logistics = (leg, consignment)
+        return self._logistics
+
     def by_model(self, model: type[models.Model]) -> models.Model:
         w = self.world
         objects: dict[type[models.Model], models.Model] = {
@@ -71,6 +92,9 @@ class Records:
             ExchangeRate: ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
             AuditEvent: AuditEvent.objects.filter(action="requirement.create")[0],
         }
+        if model in (Leg, Consignment):
+            leg, consignment = self.logistics()
+            return leg if model is Leg else consignment
         if model in (Plan, Allocation):
             plan, alloc = self.planning()
             return plan if model is Plan else alloc

@@ -43,6 +43,7 @@ from convoy.core.models import AuditEvent
 from convoy.core.registry import REGISTRY, ModelSpec
 from convoy.core.tests import factories
 from convoy.core.views import search_q
+from convoy.logistics.models import Consignment
 from convoy.nations.models import Membership
 from convoy.pledges.models import Pledge, PledgeLine
 from convoy.requirements.models import Requirement
@@ -355,6 +356,14 @@ STATIC_ROUTES = {
     "api-plan-rows",
     "api-plan-gaps",
     "api-plan-compare",
+    # consignments: run_logistics
+    "consignment_track",
+    "consignment_receive",
+    "consignment_waybill",
+    "consignments_from_allocations",
+    "api-consignment-track",
+    "api-consignment-receive",
+    "api-consignment-from-allocations",
 }
 
 
@@ -515,9 +524,10 @@ def run_record(
         lambda: api.patch(f"{api_base}{obj.pk}/", {}, format="json"),
         allowed=may_change, ok=(200,), refused=api_change_wall, writes=True, unchanged=snapshot,
     )  # fmt: skip
+    api_delete_wall = api_wall if "delete" in methods or anon else (405,)
     runner.check(
         f"{label} API DELETE", lambda: api.delete(f"{api_base}{obj.pk}/"),
-        allowed=may_delete, ok=(204, 409), refused=api_change_wall, unchanged=snapshot,
+        allowed=may_delete, ok=(204, 409), refused=api_delete_wall, unchanged=snapshot,
     )  # fmt: skip
     body = {"quantity": 1, "reason": "matrix"}
     for button in spec.actions:
@@ -755,6 +765,58 @@ def run_planning(runner: Runner, vp: str) -> None:
                      refused=api_wall)  # fmt: skip
 
 
+def run_logistics(runner: Runner, vp: str) -> None:
+    """Consignment routes beyond the generic ones: waybill, tracking, receipt, and making
+    consignments from allocations (pages and API). The consignment is Germany's, planned, and
+    released to Ukraine (its destination's nation)."""
+    scene = runner.scene
+    oracle = scene.oracle
+    user = scene.users["consignment"][vp]
+    page, api = runner.clients(user)
+    anon = user is None
+    c = scene.subjects["consignment"][0]
+    sees = oracle.sees(user, c)
+    staff = oracle.staff(user)
+    label = f"consignment-routes/{vp}"
+    wall = (302,) if anon else (404,)
+    api_wall = ANON_API if anon else (404,)
+    m = oracle.membership(user)
+    # the receipt is the destination's nation's (or the command's): the donor is refused
+    dest_nation = Consignment.objects.get(pk=c.pk).destination.nation_id
+    receiver = staff or bool(m and m.nation_id == dest_nation and sees)
+    runner.check(
+        f"{label} waybill", lambda: page.get(f"/consignments/{c.pk}/waybill/"), allowed=sees,
+        ok=(200,), refused=wall,
+    )  # fmt: skip
+    runner.check(
+        f"{label} track (no event given)", lambda: page.post(f"/consignments/{c.pk}/track/", {}),
+        allowed=sees, ok=(400,), refused=wall,
+    )  # fmt: skip
+    runner.check(
+        f"{label} API track (no event given)",
+        lambda: api.post(f"/api/consignments/{c.pk}/track/", {}, format="json"),
+        allowed=sees, ok=(400,), refused=api_wall,
+    )  # fmt: skip
+    runner.check(
+        f"{label} receive (not arrived)", lambda: page.post(f"/consignments/{c.pk}/receive/", {}),
+        allowed=receiver, ok=(409,), refused=wall if not sees else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} API receive (not arrived)",
+        lambda: api.post(f"/api/consignments/{c.pk}/receive/", {"lines": []}, format="json"),
+        allowed=receiver, ok=(409,), refused=api_wall if not sees else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} from allocations", lambda: page.post("/consignments/from-allocations/"),
+        allowed=staff, ok=(302,), refused=(302,) if anon else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} API from allocations",
+        lambda: api.post("/api/consignments/from-allocations/", {}, format="json"),
+        allowed=staff, ok=(201,), refused=ANON_API if anon else (403,),
+    )  # fmt: skip
+
+
 def _results(response: Any) -> list[dict[str, Any]]:
     body = response.json()
     return list(body["results"] if isinstance(body, dict) else body)
@@ -777,6 +839,7 @@ def test_permission_matrix(records: Records, capsys: Any) -> None:
         run_tokens(runner, vp, tokens)
         run_static(runner, vp)
         run_planning(runner, vp)
+        run_logistics(runner, vp)
     with capsys.disabled():
         print(
             f"\npermission matrix: {runner.cases} cases over {len(REGISTRY)} models x "

@@ -46,6 +46,8 @@ FILTERS: dict[str, tuple[dict[str, str], dict[str, str] | None] | None] = {
     "exchangerate": ({"currency": "USD", "date__lte": "2025-03-01"}, {"currency": "GBP"}),
     "plan": ({"status": "ready"}, {"status": "approved"}),
     "allocation": ({"kind": "manual"}, {"kind": "planned"}),
+    "leg": ({"mode": "road"}, {"mode": "air"}),
+    "consignment": ({"status": "planned"}, {"status": "received"}),
 }
 
 
