@@ -47,6 +47,7 @@ class ModelSpec:
     prefetch: list[str] = field(default_factory=list)
     detail_fields: list[str] | None = None
     detail_include: str | None = None  # extra template included on the detail page
+    list_include: str | None = None  # extra actions (a template) in the list page's head
     detail_extra: Callable[[Any, Any], dict[str, Any]] | None = None  # (request, obj) -> context
     actions: list[ActionButton] = field(default_factory=list)
     menu: str = ""  # navigation group; "" = not in menu

@@ -155,6 +155,7 @@ CONSIGNMENT = register(
             "notes",
         ],
         detail_include="logistics/_consignment.html",
+        list_include="logistics/_consignment_list_actions.html",
         detail_extra=consignment_context,
         actions=[
             ActionButton(
