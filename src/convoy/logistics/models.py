@@ -253,3 +253,29 @@ class TrackingEvent(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.node} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class RouteStep(TimestampedModel):
+    """One leg of a consignment's planned route, with its planned days (set when a routing plan
+    is approved, or by hand)."""
+
+    access_policy = "child:consignment"
+
+    consignment = models.ForeignKey(Consignment, on_delete=models.CASCADE, related_name="route")
+    seq = models.PositiveSmallIntegerField(_("step"))
+    leg = models.ForeignKey(Leg, verbose_name=_("leg"), on_delete=models.PROTECT, related_name="+")
+    departs_on = models.DateField(_("departs on"))
+    arrives_on = models.DateField(_("arrives on"))
+
+    class Meta:
+        ordering = ["consignment", "seq"]
+        verbose_name = _("route step")
+        constraints = [
+            models.UniqueConstraint(fields=["consignment", "seq"], name="route_step_unique_seq"),
+            models.CheckConstraint(
+                condition=Q(arrives_on__gte=F("departs_on")), name="route_step_arrives_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.leg} {self.departs_on} → {self.arrives_on}"

@@ -33,7 +33,7 @@ from convoy.core.services import crud_services, lock_for, next_reference, refuse
 from convoy.pledges.models import PledgeLine
 from convoy.pledges.services import pledge_line_shift
 
-from .models import Consignment, ConsignmentLine, Leg, Node, TrackingEvent
+from .models import Consignment, ConsignmentLine, Leg, Node, RouteStep, TrackingEvent
 
 node_create, node_update, node_delete = crud_services(Node, "node")
 leg_create, leg_update, leg_delete = crud_services(Leg, "leg")
@@ -529,3 +529,54 @@ def consignment_cancel(*, actor: Any, consignment: Consignment, reason: str = ""
     }
     audit(actor=actor, action="consignment.cancel", obj=c, before=before, reason=reason)
     c.delete()
+
+
+@transaction.atomic
+def consignment_set_route(
+    *, actor: Any, consignment: Consignment, steps: list[tuple[Leg, dt.date]], reason: str = ""
+) -> Consignment:
+    """Plan the route: legs in order, each with its departure day (its arrival follows from the
+    leg's transit days). The legs must chain from the origin to the destination and the days
+    must not go back; the owner or command staff set it, before the consignment is received."""
+    c = lock_for(Consignment, actor, "change", consignment.pk)
+    if c.status == Status.RECEIVED:
+        raise Conflict(_("A received consignment keeps the route it took."))
+    if not steps:
+        raise DomainError(_("Give at least one leg."), field="steps")
+    here, earliest = c.origin_id, None
+    rows = []
+    for seq, (leg, departs) in enumerate(steps, start=1):
+        if not isinstance(leg, Leg) or not isinstance(departs, dt.date):
+            raise DomainError(_("Each step is a leg and a day."), field="steps")
+        if leg.origin_id != here:
+            raise DomainError(
+                _("Step %(n)s leaves from %(there)s, but the route is at %(here)s.")
+                % {"n": seq, "there": leg.origin, "here": Node.objects.get(pk=here)},
+                field="steps",
+            )
+        if earliest is not None and departs < earliest:
+            raise DomainError(
+                _("Step %(n)s departs before the previous one arrives.") % {"n": seq},
+                field="steps",
+            )
+        arrives = departs + dt.timedelta(days=leg.transit_days)
+        rows.append(
+            RouteStep(consignment=c, seq=seq, leg=leg, departs_on=departs, arrives_on=arrives)
+        )
+        here, earliest = leg.destination_id, arrives
+    if here != c.destination_id:
+        raise DomainError(_("The route does not end at the destination."), field="steps")
+    before = {**snapshot(c), "route": [[s.leg_id, str(s.departs_on)] for s in c.route.all()]}
+    c.route.all().delete()
+    RouteStep.objects.bulk_create(rows)
+    c.version += 1
+    c.save(update_fields=["version", "updated_at"])
+    audit(
+        actor=actor,
+        action="consignment.route",
+        obj=c,
+        before=before,
+        after={**snapshot(c), "route": [[s.leg_id, str(s.departs_on)] for s in rows]},
+        reason=reason,
+    )
+    return c

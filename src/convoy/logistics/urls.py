@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import map as map_views
 from . import views
 
 urlpatterns = [
+    path("map/", map_views.map_page, name="map"),
+    path("api/map/", map_views.map_api, name="api-map"),
+    path("hub-load/", views.hub_load, name="hub_load"),
+    path("api/hub-load/", views.hub_load_api, name="api-hub-load"),
     path(
         "consignments/from-allocations/",
         views.consignments_from_allocations,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -7,6 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from convoy.core.access import actor_context
 from convoy.core.errors import DomainError, apply_to_form
@@ -25,6 +32,14 @@ from .forms import (
     TrackForm,
 )
 from .models import Consignment, Leg, Node
+from .selectors import hub_loads, node_loads, window
+
+
+def node_context(request: HttpRequest, obj: Node) -> dict[str, Any]:
+    start, days = window()
+    load = node_loads(actor=request.user, nodes=[obj], start=start, days=days)[obj.pk]
+    return {"load": load, "load_json": json.dumps(load.as_dict())}
+
 
 NODE = register(
     ModelSpec(
@@ -46,6 +61,8 @@ NODE = register(
         delete=services.node_delete,
         search_fields=["name", "nation__code", "nation__name"],
         select_related=["nation", "organisation"],
+        detail_include="logistics/_node_load.html",
+        detail_extra=node_context,
         menu="logistics",
         sortable=["name", "kind", "nation__code", "daily_capacity"],
     )
@@ -237,6 +254,53 @@ def consignment_waybill(request: HttpRequest, pk: int) -> HttpResponse:
     c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
     context = consignment_context(request, c)
     return render(request, "logistics/waybill.html", context)
+
+
+def _window(request: Any) -> tuple[dt.date, int]:
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or "")
+    except ValueError:
+        start = None
+    try:
+        days = int(request.GET.get("days") or 0)
+    except ValueError:
+        days = 0
+    return window(start, days or None)
+
+
+@login_required
+def hub_load(request: HttpRequest) -> HttpResponse:
+    """Every hub's planned and actual throughput against its capacity, warnings first."""
+    start, days = _window(request)
+    loads = hub_loads(actor=request.user, start=start, days=days)
+    charts = [(load, json.dumps(load.as_dict())) for load in loads]
+    context = {"loads": loads, "charts": charts, "start": start, "days": days}
+    return render(request, "logistics/hub_load.html", context)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("start", str, description="first day, YYYY-MM-DD (default: 14 days ago)"),
+        OpenApiParameter("days", int, description="days shown (default 59, at most 366)"),
+    ],
+    responses=inline_serializer(
+        "HubLoad",
+        {
+            "start": serializers.DateField(),
+            "days": serializers.IntegerField(),
+            "hubs": serializers.ListField(child=serializers.DictField()),
+        },
+    ),
+)
+@api_view(["GET"])
+def hub_load_api(request: Request) -> Response:
+    """Every hub you may see: planned and actual units per day against its capacity, with the
+    days over capacity (``warnings``); counts cover the consignments you may see."""
+    start, days = _window(request)
+    loads = hub_loads(actor=request.user, start=start, days=days)
+    return Response(
+        {"start": start.isoformat(), "days": days, "hubs": [load.as_dict() for load in loads]}
+    )
 
 
 @login_required

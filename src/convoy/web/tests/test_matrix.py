@@ -364,6 +364,9 @@ STATIC_ROUTES = {
     "api-consignment-track",
     "api-consignment-receive",
     "api-consignment-from-allocations",
+    # hub load: run_hub_load
+    "hub_load",
+    "api-hub-load",
 }
 
 
@@ -817,6 +820,22 @@ def run_logistics(runner: Runner, vp: str) -> None:
     )  # fmt: skip
 
 
+def run_hub_load(runner: Runner, vp: str) -> None:
+    """The hub-load page and API: any signed-in user (counts cover what they may see)."""
+    user = runner.scene.users["node"][vp]
+    page, api = runner.clients(user)
+    anon = user is None
+    label = f"hub-load/{vp}"
+    runner.check(
+        f"{label} page", lambda: page.get("/hub-load/"), allowed=not anon, ok=(200,),
+        refused=(302,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} API", lambda: api.get("/api/hub-load/"), allowed=not anon, ok=(200,),
+        refused=ANON_API,
+    )  # fmt: skip
+
+
 def _results(response: Any) -> list[dict[str, Any]]:
     body = response.json()
     return list(body["results"] if isinstance(body, dict) else body)
@@ -840,6 +859,7 @@ def test_permission_matrix(records: Records, capsys: Any) -> None:
         run_static(runner, vp)
         run_planning(runner, vp)
         run_logistics(runner, vp)
+        run_hub_load(runner, vp)
     with capsys.disabled():
         print(
             f"\npermission matrix: {runner.cases} cases over {len(REGISTRY)} models x "
