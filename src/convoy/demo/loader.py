@@ -474,6 +474,14 @@ def _advance_line(
                     "lines": [{"pledge_line": line, "quantity": line.allocated}],
                 },
             )
+            legs = _legs(consignment)
+            if legs is not None:
+                hub_day = line.available_from + dt.timedelta(days=legs[0].transit_days + 1)
+                logistics.consignment_set_route(
+                    actor=actor,
+                    consignment=consignment,
+                    steps=[(legs[0], line.available_from), (legs[1], hub_day)],
+                )
             consignment = logistics.consignment_dispatch(
                 actor=actor, consignment=consignment, occurred_at=leaves
             )
@@ -484,17 +492,25 @@ def _advance_line(
 DEMO_NOW = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
 
 
-def _deliver(actor: Any, c: Any, rng: random.Random) -> None:
-    """Through the nearest hub with legs at both ends, to the receipt."""
+def _legs(c: Any) -> tuple[Leg, Leg] | None:
+    """The quickest way through one hub: a leg to it and one on to the destination."""
     first = (
         Leg.objects.filter(origin=c.origin, destination__legs_out__destination=c.destination)
         .order_by("transit_days", "km")
         .first()
     )
     if first is None:
-        return
+        return None
     second = Leg.objects.filter(origin=first.destination, destination=c.destination).first()
-    assert second is not None
+    return (first, second) if second is not None else None
+
+
+def _deliver(actor: Any, c: Any, rng: random.Random) -> None:
+    """Along its route through the hub, to the receipt."""
+    legs = _legs(c)
+    if legs is None:
+        return
+    first, second = legs
     t = c.dispatched_at + dt.timedelta(days=first.transit_days)
     c = logistics.consignment_track(
         actor=actor, consignment=c, kind="arrived", node=first.destination, occurred_at=t
