@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from convoy.core.models import AuditEvent
 from convoy.core.registry import REGISTRY, ModelSpec
 from convoy.core.tests import factories
 from convoy.core.views import search_q
+from convoy.logistics.map import LAYER_OF
 from convoy.logistics.models import Consignment
 from convoy.nations.models import Membership
 from convoy.pledges.models import Pledge, PledgeLine
@@ -364,6 +366,9 @@ STATIC_ROUTES = {
     "api-consignment-track",
     "api-consignment-receive",
     "api-consignment-from-allocations",
+    # the map: run_map
+    "map",
+    "api-map",
     # hub load: run_hub_load
     "hub_load",
     "api-hub-load",
@@ -836,6 +841,38 @@ def run_hub_load(runner: Runner, vp: str) -> None:
     )  # fmt: skip
 
 
+def run_map(runner: Runner, vp: str) -> None:
+    """The map page and its data: any signed-in user; flows only of consignments they may see
+    (as (origin, destination, layer)), whether on the page (embedded) or from the API."""
+    scene = runner.scene
+    user = scene.users["consignment"][vp]
+    page, api = runner.clients(user)
+    anon = user is None
+    label = f"map/{vp}"
+    expected = {
+        (c.origin_id, c.destination_id, LAYER_OF[c.status])
+        for c in Consignment.objects.all()
+        if scene.oracle.sees(user, c)
+    }
+    embedded = re.compile(r'<script id="map-data" type="application/json">(.*?)</script>', re.S)
+
+    def flows(body: dict[str, Any]) -> set[Any]:
+        return {(f["origin"], f["destination"], f["layer"]) for f in body["flows"]}
+
+    def page_flows(r: Any) -> set[Any]:
+        m = embedded.search(r.content.decode())
+        return flows(json.loads(m.group(1))) if m else {"no map data"}
+
+    runner.check(
+        f"{label} page", lambda: page.get("/map/"), allowed=not anon, ok=(200,), refused=(302,),
+        ids=expected, read_ids=page_flows,
+    )  # fmt: skip
+    runner.check(
+        f"{label} API", lambda: api.get("/api/map/"), allowed=not anon, ok=(200,),
+        refused=ANON_API, ids=expected, read_ids=lambda r: flows(r.json()),
+    )  # fmt: skip
+
+
 def _results(response: Any) -> list[dict[str, Any]]:
     body = response.json()
     return list(body["results"] if isinstance(body, dict) else body)
@@ -859,6 +896,7 @@ def test_permission_matrix(records: Records, capsys: Any) -> None:
         run_static(runner, vp)
         run_planning(runner, vp)
         run_logistics(runner, vp)
+        run_map(runner, vp)
         run_hub_load(runner, vp)
     with capsys.disabled():
         print(

@@ -1,0 +1,255 @@
+"""The map's selector, page and API: nodes and legs for all, flows aggregated per origin and
+destination in three layers, and only from consignments the viewer may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from convoy.core.tests import factories
+from convoy.logistics import services
+from convoy.logistics.map import map_data
+from convoy.logistics.models import Consignment, Node
+from convoy.planning import services as planning
+from convoy.pledges import services as pledges
+from convoy.requirements import services as requirements
+
+pytestmark = pytest.mark.django_db
+
+READY = dt.date(2026, 2, 1)
+
+
+def at(hours: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(hours=100 - hours)
+
+
+def consign(w: Any, need: Any, donor: str, depot: Node, quantity: int) -> Consignment:
+    """A consignment by the donor's own hand of ``quantity`` allocated units from ``depot``."""
+    cmd, user = w.users["command"], w.users[donor]
+    pledge = factories.pledge(w, actor=user, title=f"{donor} package", released_to=[])
+    line = factories.line(w, pledge, actor=user, quantity=quantity, source_depot=depot)
+    line = pledges.pledge_line_accept(actor=cmd, line=line, quantity=quantity)
+    planning.allocation_create(
+        actor=cmd, data={"pledge_line": line, "requirement": need, "quantity": quantity}
+    )
+    return services.consignment_create(
+        actor=user,
+        data={
+            "origin": depot,
+            "destination": w.destination,
+            "ready_on": READY,
+            "lines": [{"pledge_line": line, "quantity": quantity}],
+        },
+    )
+
+
+@pytest.fixture
+def scene(world: Any) -> dict[str, Any]:
+    """Pirmasens depot (DEU) and Mourmelon depot (FRA) -> Rzeszów hub (POL) -> Lviv (UKR).
+
+    Germany: two planned consignments (4 + 6 units), one at the hub (5), one received (2 good,
+    1 damaged). France: one planned (7). Every consignment passes the hub, so each is released
+    to Poland and Ukraine; Germany's are not released to France, nor France's to Germany."""
+    w = world
+    cmd = w.users["command"]
+    hub = Node.objects.create(
+        name="Rzeszów hub", kind="hub", nation=w.nations["POL"], latitude=50.1, longitude=22.0
+    )
+    fra_depot = Node.objects.create(
+        name="Mourmelon depot", kind="depot", nation=w.nations["FRA"], latitude=49.1, longitude=4.4
+    )
+    for origin, dest, days, km in (
+        (w.depot, hub, 2, 1100),
+        (fra_depot, hub, 3, 1500),
+        (hub, w.destination, 1, 150),
+    ):
+        services.leg_create(
+            actor=cmd,
+            data={"origin": origin, "destination": dest, "transit_days": days, "km": km},
+        )
+    need = factories.requirement(w, quantity=100, priority=1)
+    requirements.requirement_transition(actor=w.users["ukr"], requirement=need, transition="submit")
+    need = requirements.requirement_transition(actor=cmd, requirement=need, transition="validate")
+    planned_a = consign(w, need, "deu", w.depot, 4)
+    planned_b = consign(w, need, "deu", w.depot, 6)
+    moving = consign(w, need, "deu", w.depot, 5)
+    moving = services.consignment_dispatch(actor=cmd, consignment=moving, occurred_at=at(0))
+    moving = services.consignment_track(
+        actor=cmd, consignment=moving, kind="arrived", node=hub, occurred_at=at(10)
+    )
+    done = consign(w, need, "deu", w.depot, 3)
+    done = services.consignment_dispatch(actor=cmd, consignment=done, occurred_at=at(0))
+    done = services.consignment_track(
+        actor=cmd, consignment=done, kind="arrived", node=hub, occurred_at=at(10)
+    )
+    done = services.consignment_track(
+        actor=cmd, consignment=done, kind="departed", occurred_at=at(20)
+    )
+    done = services.consignment_track(
+        actor=cmd, consignment=done, kind="arrived", node=w.destination, occurred_at=at(30)
+    )
+    [cl] = done.lines.all()
+    done = services.consignment_receive(
+        actor=w.users["ukr"],
+        consignment=done,
+        lines={cl.pk: {"received": 2, "damaged": 1}},
+        occurred_at=at(40),
+    )
+    assert done.status == "received" and moving.status == "at_node"
+    french = consign(w, need, "fra", fra_depot, 7)
+    return {
+        "hub": hub,
+        "fra_depot": fra_depot,
+        "planned": [planned_a, planned_b],
+        "moving": moving,
+        "done": done,
+        "french": french,
+    }
+
+
+def flow_set(data: dict[str, Any]) -> set[tuple[str, int, int, int, int, int]]:
+    return {
+        (f["layer"], f["origin"], f["destination"], f["at"], f["consignments"], f["units"])
+        for f in data["flows"]
+    }
+
+
+def test_command_sees_every_flow_aggregated(world: Any, scene: dict[str, Any]) -> None:
+    data = map_data(actor=world.users["command"])
+    depot, lviv, hub, fra = (
+        world.depot.pk,
+        world.destination.pk,
+        scene["hub"].pk,
+        scene["fra_depot"],
+    )
+    assert flow_set(data) == {
+        ("planned", depot, lviv, lviv, 2, 10),  # the two planned ones, as one flow
+        ("planned", fra.pk, lviv, lviv, 1, 7),
+        ("in_transit", depot, lviv, hub, 1, 5),  # drawn to where it is now
+        ("delivered", depot, lviv, lviv, 1, 2),
+    }
+    delivered = next(f for f in data["flows"] if f["layer"] == "delivered")
+    assert (delivered["received"], delivered["damaged"], delivered["shipped"]) == (2, 1, 3)
+    assert delivered["by_status"] == {"received": {"consignments": 1, "units": 2}}
+    moving = next(f for f in data["flows"] if f["layer"] == "in_transit")
+    assert moving["by_status"] == {"at_node": {"consignments": 1, "units": 5}}
+    planned = next(f for f in data["flows"] if f["origin"] == depot and f["layer"] == "planned")
+    assert planned["url"] == f"/consignments/?origin={depot}&destination={lviv}&status=planned"
+    assert moving["url"] == f"/consignments/?origin={depot}&destination={lviv}"
+    # nodes with what the popups show; legs as they are
+    by_name = {n["name"]: n for n in data["nodes"]}
+    assert set(by_name) == {"Lviv", "Pirmasens depot", "Rzeszów hub", "Mourmelon depot"}
+    assert by_name["Rzeszów hub"] == {
+        "id": hub,
+        "name": "Rzeszów hub",
+        "kind": "hub",
+        "kind_label": "logistic hub",
+        "nation": "POL",
+        "lat": 50.1,
+        "lon": 22.0,
+        "capacity": 0,
+        "url": f"/nodes/{hub}/",
+    }
+    assert {(leg["origin"], leg["destination"], leg["km"]) for leg in data["legs"]} == {
+        (depot, hub, 1100),
+        (fra.pk, hub, 1500),
+        (hub, lviv, 150),
+    }
+    assert [layer["value"] for layer in data["layers"]] == ["planned", "in_transit", "delivered"]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        ("deu", {"deu"}),  # its own; not France's
+        ("fra", {"fra"}),  # its own; not Germany's
+        ("pol", {"deu", "fra"}),  # the hub's nation: everything passes it
+        ("ukr", {"deu", "fra"}),  # the destination's nation
+        ("nld", set()),  # released nothing
+    ],
+)
+def test_each_viewer_sees_only_the_flows_of_consignments_it_may_see(
+    world: Any, scene: dict[str, Any], viewer: str, expected: set[str]
+) -> None:
+    data = map_data(actor=world.users[viewer])
+    origins = {f["origin"] for f in data["flows"]}
+    depots = {"deu": world.depot.pk, "fra": scene["fra_depot"].pk}
+    assert origins == {depots[d] for d in expected}
+    units = sum(f["units"] for f in data["flows"])
+    assert units == (10 + 5 + 2 if "deu" in expected else 0) + (7 if "fra" in expected else 0)
+    # nodes and legs are shared reference data: everyone has the whole network
+    assert len(data["nodes"]) == 4 and len(data["legs"]) == 3
+
+
+def test_status_filter(world: Any, scene: dict[str, Any]) -> None:
+    cmd = world.users["command"]
+    data = map_data(actor=cmd, statuses=["at_node", "received"])
+    assert {f["layer"] for f in data["flows"]} == {"in_transit", "delivered"}
+    assert map_data(actor=cmd, statuses=[])["flows"] == []
+    assert map_data(actor=cmd, statuses=["nonsense"])["flows"] == []
+
+
+def test_api(world: Any, scene: dict[str, Any]) -> None:
+    anon = APIClient().get("/api/map/")
+    assert anon.status_code in (401, 403)
+    api = APIClient()
+    api.force_authenticate(world.users["deu"])
+    r = api.get("/api/map/")
+    assert r.status_code == 200
+    body = r.json()
+    assert flow_set(body) == flow_set(map_data(actor=world.users["deu"]))
+    assert scene["fra_depot"].pk not in {f["origin"] for f in body["flows"]}
+    r = api.get("/api/map/", {"status": "planned,received"})
+    assert {f["layer"] for f in r.json()["flows"]} == {"planned", "delivered"}
+    r = api.get("/api/map/?status=dispatched&status=at_node")
+    assert [f["layer"] for f in r.json()["flows"]] == ["in_transit"]
+    # a viewer released nothing gets the network and no flows at all
+    api.force_authenticate(world.users["nld"])
+    body = api.get("/api/map/").json()
+    assert body["flows"] == [] and len(body["nodes"]) == 4
+    for c in Consignment.objects.all():
+        assert c.reference not in json.dumps(body)
+
+
+def test_page(world: Any, scene: dict[str, Any], client_for: Any) -> None:
+    assert Client().get("/map/").status_code == 302
+    page = client_for(world.users["fra"])
+    r = page.get("/map/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="map"' in html and "vendor/naturalearth/europe-50m.geojson" in html
+    assert "vendor/leaflet/leaflet.js" in html and "map.js" in html
+    assert 'data-testid="nav-map"' in html
+    embedded = r.context["data"]
+    assert flow_set(embedded) == {
+        ("planned", scene["fra_depot"].pk, world.destination.pk, world.destination.pk, 1, 7)
+    }
+    assert html.count('<tr data-layer="') == 1  # the flow table: France's one flow
+    assert "Pirmasens depot</td>" not in html  # no German flow in the table
+    r = client_for(world.users["nld"]).get("/map/")
+    assert r.status_code == 200 and 'data-testid="no-flows"' in r.content.decode()
+
+
+def test_basemap_is_vendored_and_small() -> None:
+    from pathlib import Path
+
+    import convoy.web
+
+    path = Path(convoy.web.__file__).parent / "static/vendor/naturalearth/europe-50m.geojson"
+    assert path.stat().st_size < 1_500_000
+    gj = json.loads(path.read_text(encoding="utf-8"))
+    names = {f["properties"]["name"] for f in gj["features"]}
+    assert {"Ukraine", "Poland", "Germany", "Romania", "Moldova", "Slovakia"} <= names
+    for f in gj["features"]:
+        rings = f["geometry"]["coordinates"]
+        polys = rings if f["geometry"]["type"] == "MultiPolygon" else [rings]
+        for poly in polys:
+            for ring in poly:
+                assert ring[0] == ring[-1] and len(ring) >= 4
+                assert all(-25 <= x <= 50 and 33 <= y <= 72 for x, y in ring)
