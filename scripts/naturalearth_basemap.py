@@ -6,10 +6,11 @@ Run once when the vendored file should change (nothing runs it at run time)::
     python scripts/naturalearth_basemap.py /tmp/package/countries-50m.json
 
 It reads world-atlas's TopoJSON (Natural Earth 1:50m admin-0 countries, public domain), decodes
-the shared arcs, keeps the countries that reach into the box below, clips their rings to the box
-(Sutherland-Hodgman against each side), rounds coordinates to 0.01 degree (about 1 km, below what
-1:50m shows), and writes compact GeoJSON (properties: ``name`` and the ISO 3166-1 numeric ``id``)
-to ``src/convoy/web/static/vendor/naturalearth/europe-50m.geojson``. Standard library only.
+the shared arcs, keeps the countries that reach into the box below, unwraps rings that cross
+the antimeridian (Russia's far east), clips them to the box (Sutherland-Hodgman against each
+side), rounds coordinates to 0.01 degree (about 1 km, below what 1:50m shows), and writes
+compact GeoJSON (properties: ``name`` and the ISO 3166-1 numeric ``id``) to
+``src/convoy/web/static/vendor/naturalearth/europe-50m.geojson``. Standard library only.
 """
 
 from __future__ import annotations
@@ -59,6 +60,21 @@ def ring_of(indexes: list[int], arcs: list[list[Point]]) -> Ring:
         pts = arcs[i] if i >= 0 else arcs[~i][::-1]
         ring.extend(pts if not ring else pts[1:])
     return ring
+
+
+def unwrap(ring: Ring) -> Ring:
+    """The ring with no jump across the antimeridian: each longitude within 180 degrees of the
+    one before (Russia's far east goes on past 180 instead of reappearing at -180, and so is
+    clipped away instead of spanning the box)."""
+    out: Ring = []
+    for x, y in ring:
+        if out:
+            while x - out[-1][0] > 180:
+                x -= 360
+            while x - out[-1][0] < -180:
+                x += 360
+        out.append((x, y))
+    return out
 
 
 def clip(ring: Ring) -> Ring:
@@ -121,7 +137,7 @@ def polygons(geometry: dict[str, Any], arcs: list[list[Point]]) -> list[list[lis
         return []
     result = []
     for poly in polys:
-        rings = [compact(clip(ring_of(r, arcs))) for r in poly]
+        rings = [compact(clip(unwrap(ring_of(r, arcs)))) for r in poly]
         if rings and rings[0] is not None:  # the outer ring survived the clip
             result.append([r for r in rings if r is not None])
     return result

@@ -36,10 +36,10 @@ def test_the_map_draws_and_leads_to_a_consignment(
     page.wait_for_url(f"{live_server.url}/map/")
     page.wait_for_selector("#map[data-ready='1']")
     page.wait_for_selector("#map[data-basemap-state='loaded']")
-    # the offline basemap: one SVG path per country in the basemap pane
+    # the offline basemap: one SVG path per country in the basemap pane, and one of borders
     countries = int(page.get_attribute("#map", "data-countries") or 0)
     assert countries > 50
-    assert count(page, ".leaflet-basemap-pane svg path") == countries
+    assert count(page, ".leaflet-basemap-pane svg path") == countries + 1
     # four nodes, each a marker of its kind
     assert count(page, ".leaflet-marker-icon.node-icon") == 4
     kinds = {"depot": 2, "hub": 1, "destination": 1}

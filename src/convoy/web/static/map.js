@@ -73,6 +73,32 @@
     return out;
   }
 
+  // coasts and borders without the cuts along the basemap's box (the file is clipped to it)
+  function borders(gj) {
+    var box = gj.bbox || [-25, 33, 50, 72], lines = [];
+    function cut(p, q) {
+      return (p[0] === q[0] && (p[0] === box[0] || p[0] === box[2])) ||
+        (p[1] === q[1] && (p[1] === box[1] || p[1] === box[3]));
+    }
+    gj.features.forEach(function (f) {
+      var g = f.geometry, polys = g.type === "MultiPolygon" ? g.coordinates : [g.coordinates];
+      polys.forEach(function (poly) {
+        poly.forEach(function (ring) {
+          var run = [];
+          ring.forEach(function (p, i) {
+            if (i > 0 && cut(ring[i - 1], p)) {
+              if (run.length > 1) { lines.push(run); }
+              run = [];
+            }
+            run.push([p[1], p[0]]);
+          });
+          if (run.length > 1) { lines.push(run); }
+        });
+      });
+    });
+    return lines;
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
@@ -93,7 +119,10 @@
     [["basemap", 200], ["legs", 380], ["flows", 420]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = p[1];
     });
-    var coords = data.nodes.map(function (n) { return [n.lat, n.lon]; });
+    // the view: the nodes in Europe and around (those further away are drawn, not framed)
+    var coords = data.nodes.filter(function (n) {
+      return n.lon >= -25 && n.lon <= 50 && n.lat >= 33 && n.lat <= 72;
+    }).map(function (n) { return [n.lat, n.lon]; });
     if (coords.length > 1) {
       map.fitBounds(L.latLngBounds(coords).pad(0.25), { maxZoom: 7 });
     } else if (coords.length === 1) {
@@ -111,9 +140,10 @@
           interactive: false,
           style: function (f) {
             var partner = f.properties && f.properties.name === "Ukraine";
-            return { color: "#8796a5", weight: 0.8, fillColor: partner ? "#fbf1c7" : "#f5f2ea", fillOpacity: 1 };
+            return { stroke: false, fillColor: partner ? "#fbf1c7" : "#f5f2ea", fillOpacity: 1 };
           }
         }).addTo(map);
+        L.polyline(borders(gj), { pane: "basemap", interactive: false, color: "#8796a5", weight: 0.8 }).addTo(map);
         el.setAttribute("data-basemap-state", "loaded");
         el.setAttribute("data-countries", String(gj.features.length));
       })
