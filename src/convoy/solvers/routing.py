@@ -1,0 +1,924 @@
+"""Routing planner: schedule consignments over a time-expanded network of depots, hubs and
+destinations, respecting transit times and daily capacities, late as little as possible.
+
+No Django here: input and output are plain dataclasses over NumPy arrays, so the solver can be
+tested against an independent MILP and benchmarked alone.
+
+The rule
+========
+Days are integers ``0 .. horizon``. A *leg* ``l`` from node ``leg_from[l]`` to ``leg_to[l]``
+departing on day ``t`` arrives on day ``t + leg_transit[l]`` (transit >= 1 day), which must be
+``<= horizon``. A consignment ``k`` of ``cons_size[k]`` units (pallets) becomes available at
+``cons_origin[k]`` on day ``cons_ready[k]`` and is needed at ``cons_destination[k]`` by day
+``cons_need_by[k]``, with priority ``cons_priority[k]`` in 1 (critical) .. 4 (routine).
+
+Splitting. A consignment may be split, in whole units, over several routes (*parts*). A route is
+a sequence of legs, each departing from the node the previous one arrived at, on or after the
+day it arrived there; the first departs from the origin on or after the ready day, the last
+arrives at the destination (a route ends the first time it reaches it). Waiting at any node is
+free and uses no capacity. A consignment whose origin is its destination arrives on its ready
+day without legs.
+
+Capacities, per day, ``0`` meaning no limit:
+
+* **leg**: at most ``leg_capacity[l]`` units depart on leg ``l`` on each day;
+* **node**: node ``x`` *handles* each unit once per visit: at its origin on the day it departs,
+  at every later node on the day it arrives there (a hub it passes, and its destination). At most
+  ``node_capacity[x]`` units are handled at ``x`` on each day.
+
+A unit that does not reach its destination by day ``horizon`` is *undelivered* (reported per
+consignment: not routable within the horizon, either because no route exists at all or because
+the capacities are taken by more urgent units); for the rule it arrives on day ``horizon + 1``
+and is late at least one day. So a unit arriving on day ``a`` is late
+``late = max(0, a - need_by)`` days, and an undelivered one ``max(1, horizon + 1 - need_by)``:
+delivering is always better than not delivering.
+
+Objective, in strict (lexicographic) order; the second level only breaks ties of the first:
+
+1. **Weighted lateness**: minimise ``sum over units of w(priority) * late`` with
+   ``w = 8, 4, 2, 1`` for priorities 1..4 (one unit-day late of a critical consignment weighs as
+   much as eight of a routine one);
+2. **Cost**: minimise ``sum over units of the leg_cost of every leg they travel``.
+
+Reported besides: units late (delivered late), units undelivered, and per consignment its parts
+(quantity, legs, departure days), the day its last delivered unit arrives (``-1`` when none
+does), its days late (of its latest unit, undelivered units counted as above) and its
+undelivered units. A consignment of size 0 has no parts and counts nowhere.
+
+Without splitting into whole units the optimum is an integer multicommodity flow (NP-hard in
+general); the solver returns a plan that satisfies every constraint, a proven lower bound on each
+level (rounded up to an integer after taking off the LP's tolerance, 1e-6 relative), and
+``status`` ``"optimal"`` when the plan meets the bound, else ``"feasible"`` with the relative gap
+``(plan - bound) / plan`` of the first level where it does not. On large instances the bound's
+float tolerance alone can leave a gap of about 1e-6 on the cost level.
+
+How it is solved
+================
+Identical consignments (same origin, destination, ready day, need-by day and priority) form one
+*lot*. The linear relaxation is solved by column generation over routes, never one variable per
+consignment x leg x day: a master LP (CLP through OR-Tools' pywraplp, warm-started as columns are
+added) has, per lot, one variable per known route plus one "undelivered" variable, one row per lot
+(its units), and a row per (leg, day) and (node, day) capacity, but only for capacities the plan
+has overloaded once (the others cannot bind) and only for lots with a route across such a row
+(every other lot keeps its best unconstrained route, which no dual can make worse). Pricing finds
+the best route of every lot at once by dynamic programming over the time-expanded network,
+backwards from each destination and for every arrival day together (the network is acyclic in time
+since transit >= 1), with the capacity rows' duals as arc prices; the arrival day's lateness is
+then added per lot, so pricing costs ``destinations x days x legs x days`` array operations
+whatever the number of consignments. Level 1 is solved first; then its optimum (rounded up: integer
+plans cannot beat it) caps the lateness by a row and level 2 is solved. The Lagrangian bound ``LP +
+sum over lots of units x min reduced cost`` is a valid lower bound at every iteration, so a time
+limit still yields a bound.
+
+The integer plan keeps the whole units of every route of the relaxation (rounded down) and
+routes the remaining units of each lot by a small MILP (HiGHS through SciPy) over the routes
+generated for those lots, within the capacity left; level 1 first, then level 2 with level 1
+fixed. Within a lot, units are given to its consignments in index order.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csc_matrix
+
+I64 = np.int64
+PRIORITIES = (1, 2, 3, 4)
+LATE_WEIGHT = np.array([0, 8, 4, 2, 1], dtype=I64)  # by priority
+INF = math.inf
+
+Progress = Callable[[int, str], Any]
+
+
+def _ints(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=I64).reshape(-1)
+
+
+@dataclass
+class RoutingProblem:
+    """One routing instance. Nodes, legs and consignments are 0-based indices; days 0..horizon."""
+
+    node_capacity: np.ndarray
+    leg_from: np.ndarray
+    leg_to: np.ndarray
+    leg_transit: np.ndarray
+    leg_capacity: np.ndarray
+    leg_cost: np.ndarray
+    cons_origin: np.ndarray
+    cons_destination: np.ndarray
+    cons_ready: np.ndarray
+    cons_need_by: np.ndarray
+    cons_priority: np.ndarray
+    cons_size: np.ndarray
+    horizon: int
+
+    def __post_init__(self) -> None:
+        for name in (
+            "node_capacity",
+            "leg_from",
+            "leg_to",
+            "leg_transit",
+            "leg_capacity",
+            "leg_cost",
+            "cons_origin",
+            "cons_destination",
+            "cons_ready",
+            "cons_need_by",
+            "cons_priority",
+            "cons_size",
+        ):
+            setattr(self, name, _ints(getattr(self, name)))
+        self.horizon = int(self.horizon)
+        self.validate()
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_capacity)
+
+    @property
+    def n_legs(self) -> int:
+        return len(self.leg_from)
+
+    @property
+    def n_cons(self) -> int:
+        return len(self.cons_origin)
+
+    def validate(self) -> None:
+        """Refuse inconsistent input with a clear message (ValueError)."""
+        n, m, k = self.n_nodes, self.n_legs, self.n_cons
+        for name in ("leg_to", "leg_transit", "leg_capacity", "leg_cost"):
+            if len(getattr(self, name)) != m:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries, not {m}")
+        for name in (
+            "cons_destination",
+            "cons_ready",
+            "cons_need_by",
+            "cons_priority",
+            "cons_size",
+        ):
+            if len(getattr(self, name)) != k:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries, not {k}")
+        if self.horizon < 0:
+            raise ValueError("horizon must not be negative")
+        if (self.node_capacity < 0).any():
+            raise ValueError("node capacities must not be negative (0 means no limit)")
+        if m:
+            for name in ("leg_from", "leg_to"):
+                a = getattr(self, name)
+                if ((a < 0) | (a >= n)).any():
+                    raise ValueError(f"{name} names an unknown node")
+            if (self.leg_from == self.leg_to).any():
+                raise ValueError("a leg must join two different nodes")
+            if (self.leg_transit < 1).any():
+                raise ValueError("leg transit must be at least one day")
+            if (self.leg_capacity < 0).any():
+                raise ValueError("leg capacities must not be negative (0 means no limit)")
+            if (self.leg_cost < 0).any():
+                raise ValueError("leg costs must not be negative")
+        if k:
+            for name in ("cons_origin", "cons_destination"):
+                a = getattr(self, name)
+                if ((a < 0) | (a >= n)).any():
+                    raise ValueError(f"{name} names an unknown node")
+            if ((self.cons_ready < 0) | (self.cons_ready > self.horizon)).any():
+                raise ValueError("ready days must lie within 0..horizon")
+            if not np.isin(self.cons_priority, PRIORITIES).all():
+                raise ValueError("priorities must be 1..4")
+            if (self.cons_size < 0).any():
+                raise ValueError("consignment sizes must not be negative")
+
+    # --- the rule, unit by unit ------------------------------------------------------------------
+    def late_days(self, cons: np.ndarray, arrival: np.ndarray) -> np.ndarray:
+        """Days late of units of consignments ``cons`` arriving on ``arrival`` (-1: undelivered)."""
+        cons, arrival = _ints(cons), _ints(arrival)
+        need = self.cons_need_by[cons]
+        late = np.maximum(0, arrival - need)
+        undelivered = np.maximum(1, self.horizon + 1 - need)
+        return np.where(arrival < 0, undelivered, late)
+
+
+@dataclass
+class Part:
+    """``quantity`` units of one consignment travel ``legs`` departing on ``departures``."""
+
+    quantity: int
+    legs: np.ndarray
+    departures: np.ndarray
+
+    @property
+    def route(self) -> list[tuple[int, int]]:
+        return [(int(leg), int(day)) for leg, day in zip(self.legs, self.departures, strict=True)]
+
+
+@dataclass
+class RoutingObjective:
+    weighted_lateness: int
+    cost: int
+    units_late: int
+    units_undelivered: int
+
+    def key(self) -> tuple[int, int]:
+        """Smaller is better, compared lexicographically."""
+        return (self.weighted_lateness, self.cost)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "weighted_lateness": self.weighted_lateness,
+            "cost": self.cost,
+            "units_late": self.units_late,
+            "units_undelivered": self.units_undelivered,
+        }
+
+
+@dataclass
+class RoutingResult:
+    parts: list[list[Part]]  # per consignment
+    arrival: np.ndarray  # per consignment: day its last delivered unit arrives, -1 if none
+    days_late: np.ndarray  # per consignment: of its latest unit (undelivered ones as the rule)
+    undelivered: np.ndarray  # per consignment: units not delivered within the horizon
+    reachable: np.ndarray  # per consignment: some route arrives by the horizon, capacities aside
+    objective: RoutingObjective
+    bound: tuple[float, float]  # proven lower bounds of (weighted lateness, cost | lateness)
+    status: str  # "optimal" or "feasible"
+    gap: float
+    timings: dict[str, float]
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+# --- network --------------------------------------------------------------------------------------
+
+
+class _Network:
+    """The time-expanded network: (leg, day) arcs and (node, day) handling, as flat ids."""
+
+    def __init__(self, problem: RoutingProblem) -> None:
+        self.p = problem
+        self.H = problem.horizon
+        self.T = problem.horizon + 1
+        self.N = problem.n_nodes
+        self.M = problem.n_legs
+        order = np.lexsort((problem.leg_to, problem.leg_from))
+        self.order = order  # legs sorted by tail node
+        self.frm = problem.leg_from[order]
+        self.to = problem.leg_to[order]
+        self.tau = problem.leg_transit[order]
+        self.cost = problem.leg_cost[order]
+        self.cap = problem.leg_capacity[order]
+        tails, starts = np.unique(self.frm, return_index=True)
+        self.tails, self.starts = tails, starts
+        self.out: list[np.ndarray] = [np.zeros(0, dtype=I64)] * self.N
+        ends = [*starts[1:].tolist(), self.M] if len(starts) else []
+        for x, s, e in zip(tails.tolist(), starts.tolist(), ends, strict=True):
+            self.out[x] = np.arange(s, e, dtype=I64)
+        self.node_cap = problem.node_capacity
+        self.max_path_cost = float(self.cost.max()) * max(self.H, 1) if self.M else 0.0
+
+    def leg_day(self, legs: np.ndarray, days: np.ndarray) -> np.ndarray:
+        return legs * self.T + days
+
+    def node_day(self, nodes: np.ndarray, days: np.ndarray) -> np.ndarray:
+        return nodes * self.T + days
+
+
+@dataclass
+class _Column:
+    lot: int
+    legs: np.ndarray  # sorted-leg indices
+    deps: np.ndarray
+    arrival: int  # -1: the undelivered column
+    late: int  # per unit: weight * days late
+    cost: int  # per unit
+    leg_rows: np.ndarray  # capacitated (leg, day) flat ids
+    node_rows: np.ndarray  # capacitated (node, day) flat ids
+
+
+class _Lots:
+    def __init__(self, problem: RoutingProblem) -> None:
+        keys = np.stack(
+            [
+                problem.cons_origin,
+                problem.cons_destination,
+                problem.cons_ready,
+                problem.cons_need_by,
+                problem.cons_priority,
+            ],
+            axis=1,
+        )
+        active = (problem.cons_size > 0) & (problem.cons_origin != problem.cons_destination)
+        self.cons = np.flatnonzero(active)
+        if len(self.cons):
+            uniq, inverse = np.unique(keys[self.cons], axis=0, return_inverse=True)
+        else:
+            uniq, inverse = np.zeros((0, 5), dtype=I64), np.zeros(0, dtype=I64)
+        self.of_cons = inverse.reshape(-1)
+        self.origin, self.dest, self.ready, self.need, self.prio = (uniq[:, i] for i in range(5))
+        self.size = np.bincount(self.of_cons, problem.cons_size[self.cons], len(uniq)).astype(I64)
+        self.weight = LATE_WEIGHT[self.prio]
+        self.n = len(uniq)
+        H = problem.horizon
+        self.undelivered_late = self.weight * np.maximum(1, H + 1 - self.need)
+
+
+# --- pricing: best route of every lot by dynamic programming -----------------------------------
+
+
+class _Pricer:
+    def __init__(self, net: _Network, lots: _Lots) -> None:
+        self.net, self.lots = net, lots
+        self.dests = np.unique(lots.dest)
+        self.by_dest = {int(d): np.flatnonzero(lots.dest == d) for d in self.dests}
+        origins = np.unique(lots.origin)
+        self.origins = origins
+        self.origin_pos = np.full(net.N, -1, dtype=I64)
+        self.origin_pos[origins] = np.arange(len(origins))
+        T = net.T
+        self.arrival_days = np.arange(T, dtype=I64)
+
+    def price(
+        self,
+        leg_dual: np.ndarray,
+        node_dual: np.ndarray,
+        alpha: float,
+        beta: float,
+        lot_dual: np.ndarray,
+        want: float,
+        among: np.ndarray,
+    ) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray, int]]]:
+        """Minimum reduced cost per lot (``inf``: unreachable) and routes of lots below ``want``.
+
+        ``leg_dual`` (M, T) and ``node_dual`` (N, T) are the capacity rows' duals (<= 0) by sorted
+        leg / node and day; the arc price is ``alpha * cost - leg_dual - node_dual[head, arrival]``
+        and the origin's handling ``-node_dual[origin, departure]``; the lateness is weighted by
+        ``beta``; ``lot_dual`` is subtracted. Only lots flagged in ``among`` are priced (the
+        others get ``inf``). Routes come as (sorted legs, departures, arrival).
+        """
+        net, lots = self.net, self.lots
+        T, N, M, H = net.T, net.N, net.M, net.H
+        days = np.arange(T, dtype=I64)
+        head_day = days[None, :] + net.tau[:, None]  # (M, T)
+        ok = head_day <= H
+        price = alpha * net.cost[:, None] - leg_dual
+        price = price - np.where(ok, node_dual[net.to[:, None], np.minimum(head_day, H)], 0.0)
+        price = np.where(ok, price, INF)
+        tt = np.where(ok, head_day, T)  # day layer of the head (T: an all-inf layer)
+        reduced = np.full(lots.n, INF)
+        routes: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+        n_orig = len(self.origins)
+        for d in self.dests.tolist():
+            members = self.by_dest[d]
+            members = members[among[members]]
+            if not len(members):
+                continue
+            V = np.full((T + 1, N, T), INF)  # value at (day, node) of arriving at d on day a
+            first = np.full((T, n_orig, T), INF)  # leaving the origin on that day
+            for t in range(H, -1, -1):
+                Vt = V[t]
+                Vt[:] = V[t + 1]
+                if M:
+                    cand = price[:, t, None] + V[tt[:, t], net.to]  # (M, T)
+                    dep = np.full((N, T), INF)  # leaving on day t
+                    dep[net.tails] = np.minimum.reduceat(cand, net.starts, axis=0)
+                    np.minimum(Vt, dep, out=Vt)
+                    first[t] = dep[self.origins] - node_dual[self.origins, t, None]
+                Vt[d] = INF
+                Vt[d, t] = 0.0
+            suffix = np.minimum.accumulate(first[::-1], axis=0)[::-1]  # best leaving on/after
+            o = self.origin_pos[lots.origin[members]]
+            r = lots.ready[members]
+            lateness = np.maximum(0, self.arrival_days[None, :] - lots.need[members, None])
+            vals = suffix[r, o] + beta * (lots.weight[members, None] * lateness)
+            best_a = np.argmin(vals, axis=1)
+            best = vals[np.arange(len(members)), best_a]
+            reduced[members] = best - lot_dual[members]
+            for i in np.flatnonzero(reduced[members] < want).tolist():
+                lot = int(members[i])
+                routes[lot] = self._route(V, first, price, tt, lot, int(best_a[i]))
+        return reduced, routes
+
+    def _route(
+        self,
+        V: np.ndarray,
+        first: np.ndarray,
+        price: np.ndarray,
+        tt: np.ndarray,
+        lot: int,
+        a: int,
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        net, lots = self.net, self.lots
+        o, r, d = int(lots.origin[lot]), int(lots.ready[lot]), int(lots.dest[lot])
+        col = first[r:, self.origin_pos[o], a]
+        s = r + int(np.argmin(col))  # first departure day achieving the best value
+        legs: list[int] = []
+        deps: list[int] = []
+        x, t = o, s
+        while x != d:
+            if x != o or legs:  # wait while waiting keeps the value
+                seq = V[t : net.T + 1, x, a]
+                drops = np.flatnonzero(seq[:-1] < seq[1:])
+                t = t + int(drops[0])
+            out = net.out[x]
+            vals = price[out, t] + V[tt[out, t], net.to[out], a]
+            j = int(out[int(np.argmin(vals))])
+            legs.append(j)
+            deps.append(t)
+            x, t = int(net.to[j]), t + int(net.tau[j])
+            if len(legs) > net.T:
+                raise RuntimeError("routing: route reconstruction did not terminate")
+        return np.array(legs, dtype=I64), np.array(deps, dtype=I64), t
+
+
+# --- master LP -----------------------------------------------------------------------------------
+
+
+class _Master:
+    """The restricted master LP (pywraplp), with only the rows and lots that matter.
+
+    A capacity row enters when the plan overloads it (rows never overloaded cannot bind); a lot
+    enters when one of its routes crosses a row that is in (a lot outside has one route crossing
+    no row in, which stays its best whatever the duals, as duals only raise arc prices). Lots
+    outside keep all their units on that route.
+    """
+
+    def __init__(self, net: _Network, lots: _Lots, engine: str = "CLP") -> None:
+        self.net, self.lots = net, lots
+        self.solver = pywraplp.Solver.CreateSolver(engine)
+        self.solver.SuppressOutput()
+        self.inf = self.solver.infinity()
+        self.lot_rows: dict[int, Any] = {}
+        self.rows: dict[int, Any] = {}  # leg rows: rid, node rows: -1 - rid
+        self.crossing: dict[int, list[int]] = {}  # row key -> columns crossing it
+        self.columns: list[_Column] = []
+        self.vars: list[Any] = []
+        self.by_lot: list[list[int]] = [[] for _ in range(lots.n)]
+        self.choice = np.full(lots.n, -1, dtype=I64)  # the route of a lot outside
+        self.late_row: Any = None
+        self.late_cap = 0.0
+        self.objective = self.solver.Objective()
+        self.objective.SetMinimization()
+        self.alpha, self.beta = 0.0, 1.0
+
+    @staticmethod
+    def keys(col: _Column) -> list[int]:
+        return [*col.leg_rows.tolist(), *(-1 - col.node_rows).tolist()]
+
+    def cap_of(self, key: int) -> float:
+        net = self.net
+        if key >= 0:
+            return float(net.cap[key // net.T])
+        return float(net.node_cap[(-1 - key) // net.T])
+
+    def add(self, col: _Column) -> int:
+        j = len(self.columns)
+        self.columns.append(col)
+        self.vars.append(None)
+        self.by_lot[col.lot].append(j)
+        for key in self.keys(col):
+            self.crossing.setdefault(key, []).append(j)
+        if col.lot in self.lot_rows:
+            self._var(j)
+        return j
+
+    def _var(self, j: int) -> None:
+        col = self.columns[j]
+        v = self.solver.NumVar(0.0, self.inf, "")
+        self.vars[j] = v
+        self.lot_rows[col.lot].SetCoefficient(v, 1.0)
+        for key in self.keys(col):
+            row = self.rows.get(key)
+            if row is not None:
+                row.SetCoefficient(v, 1.0)
+        if self.late_row is not None:
+            self.late_row.SetCoefficient(v, float(col.late))
+        self.objective.SetCoefficient(v, self.alpha * col.cost + self.beta * col.late)
+
+    def activate_lot(self, lot: int) -> None:
+        if lot in self.lot_rows:
+            return
+        size = float(self.lots.size[lot])
+        self.lot_rows[lot] = self.solver.Constraint(size, size, "")
+        if self.late_row is not None:
+            self.late_row.SetUb(self.late_cap - self.outside_late())
+        for j in self.by_lot[lot]:
+            self._var(j)
+
+    def add_row(self, key: int) -> None:
+        if key in self.rows:
+            return
+        row = self.rows[key] = self.solver.Constraint(-self.inf, self.cap_of(key), "")
+        for j in self.crossing.get(key, []):
+            lot = self.columns[j].lot
+            if lot in self.lot_rows:
+                row.SetCoefficient(self.vars[j], 1.0)
+            else:
+                self.activate_lot(lot)  # sets this row's coefficient too
+
+    def outside(self) -> np.ndarray:
+        out = np.ones(self.lots.n, dtype=bool)
+        out[list(self.lot_rows)] = False
+        return out
+
+    def outside_value(self, of: str) -> float:
+        lots = np.flatnonzero(self.outside())
+        per = np.array([getattr(self.columns[self.choice[i]], of) for i in lots], dtype=float)
+        return float(per @ self.lots.size[lots]) if len(lots) else 0.0
+
+    def outside_late(self) -> float:
+        return self.outside_value("late")
+
+    def set_objective(self, alpha: float, beta: float) -> None:
+        self.alpha, self.beta = alpha, beta
+        for col, v in zip(self.columns, self.vars, strict=True):
+            if v is not None:
+                self.objective.SetCoefficient(v, alpha * col.cost + beta * col.late)
+
+    def cap_lateness(self, cap: float) -> None:
+        self.late_cap = cap
+        self.late_row = self.solver.Constraint(-self.inf, cap - self.outside_late(), "lateness")
+        for col, v in zip(self.columns, self.vars, strict=True):
+            if v is not None:
+                self.late_row.SetCoefficient(v, float(col.late))
+
+    def solve(self) -> float:
+        """The LP's optimum over all lots (those outside at their fixed value)."""
+        if self.lot_rows:
+            status = self.solver.Solve()
+            if status != pywraplp.Solver.OPTIMAL:
+                raise RuntimeError(f"routing: master LP not solved (status {status})")
+            z = float(self.objective.Value())
+        else:
+            z = 0.0
+        return z + self.alpha * self.outside_value("cost") + self.beta * self.outside_late()
+
+    def duals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        net = self.net
+        leg = np.zeros(net.M * net.T)
+        node = np.zeros(net.N * net.T)
+        for key, row in self.rows.items():
+            if key >= 0:
+                leg[key] = row.dual_value()
+            else:
+                node[-1 - key] = row.dual_value()
+        lot = np.full(self.lots.n, np.nan)
+        for i, row in self.lot_rows.items():
+            lot[i] = row.dual_value()
+        solved = self.late_row is not None and self.lot_rows
+        late = self.late_row.dual_value() if solved else 0.0
+        # duals of <= rows in a minimisation are <= 0; clip numerical noise
+        return (
+            np.minimum(leg, 0.0).reshape(net.M, net.T),
+            np.minimum(node, 0.0).reshape(net.N, net.T),
+            lot,
+            min(late, 0.0),
+        )
+
+    def values(self) -> np.ndarray:
+        x = np.zeros(len(self.columns))
+        for j, v in enumerate(self.vars):
+            if v is not None:
+                x[j] = v.solution_value()
+        out = np.flatnonzero(self.outside())
+        x[self.choice[out]] = self.lots.size[out]
+        return x
+
+    def overloaded(self, x: np.ndarray) -> list[int]:
+        """Rows not in the LP that the plan ``x`` overloads."""
+        net = self.net
+        used = np.flatnonzero(x > 1e-9)
+        if not len(used):
+            return []
+        cols = [self.columns[j] for j in used.tolist()]
+        legs = np.concatenate([c.leg_rows for c in cols])
+        nodes = np.concatenate([c.node_rows for c in cols])
+        wl = np.repeat(x[used], [len(c.leg_rows) for c in cols])
+        wn = np.repeat(x[used], [len(c.node_rows) for c in cols])
+        leg_load = np.bincount(legs, wl, net.M * net.T)
+        node_load = np.bincount(nodes, wn, net.N * net.T)
+        leg_cap = np.repeat(net.cap, net.T)
+        node_cap = np.repeat(net.node_cap, net.T)
+        bad_leg = np.flatnonzero((leg_cap > 0) & (leg_load > leg_cap + 1e-6))
+        bad_node = np.flatnonzero((node_cap > 0) & (node_load > node_cap + 1e-6))
+        keys = [*bad_leg.tolist(), *(-1 - bad_node).tolist()]
+        return [k for k in keys if k not in self.rows]
+
+
+def _column(net: _Network, lots: _Lots, lot: int, legs: np.ndarray, deps: np.ndarray) -> _Column:
+    if len(legs):
+        arrival = int(deps[-1] + net.tau[legs[-1]])
+        late = int(lots.weight[lot]) * max(0, arrival - int(lots.need[lot]))
+        cost = int(net.cost[legs].sum())
+        capped = net.cap[legs] > 0
+        leg_rows = net.leg_day(legs[capped], deps[capped])
+        nodes = np.concatenate([[lots.origin[lot]], net.to[legs]])
+        ndays = np.concatenate([[deps[0]], deps + net.tau[legs]])
+        capped_n = net.node_cap[nodes] > 0
+        node_rows = net.node_day(nodes[capped_n], ndays[capped_n])
+    else:  # undelivered
+        arrival, late, cost = -1, int(lots.undelivered_late[lot]), 0
+        leg_rows = node_rows = np.zeros(0, dtype=I64)
+    return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows)
+
+
+# --- integer plan ---------------------------------------------------------------------------------
+
+
+def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.ndarray, bool]:
+    """Whole units per column: the relaxation rounded down, the rest by a MILP on its columns."""
+    net, lots, cols = master.net, master.lots, master.columns
+    q = np.floor(x + 1e-7).astype(I64)
+    lot_of = np.array([c.lot for c in cols], dtype=I64)
+    used = np.bincount(lot_of, q, lots.n)
+    over = used > lots.size  # never more than a lot's size (noise)
+    if over.any():
+        q[np.isin(lot_of, np.flatnonzero(over))] = 0
+        used = np.bincount(lot_of, q, lots.n)
+    rest = (lots.size - used).astype(I64)
+    if not rest.any():
+        return q, True
+    leg_load = np.zeros(net.M * net.T, dtype=I64)
+    node_load = np.zeros(net.N * net.T, dtype=I64)
+    for j in np.flatnonzero(q).tolist():
+        c = cols[j]
+        np.add.at(leg_load, c.leg_rows, q[j])
+        np.add.at(node_load, c.node_rows, q[j])
+    open_lots = np.flatnonzero(rest)
+    var_cols = [j for lot in open_lots.tolist() for j in master.by_lot[lot]]
+    nv = len(var_cols)
+    lot_index = {lot: i for i, lot in enumerate(open_lots.tolist())}
+    rows: list[int] = []
+    cidx: list[int] = []
+    leg_ids: dict[int, int] = {}
+    node_ids: dict[int, int] = {}
+    n_lot = len(open_lots)
+    for v, j in enumerate(var_cols):
+        c = cols[j]
+        rows.append(lot_index[c.lot])
+        cidx.append(v)
+        for rid in c.leg_rows.tolist():
+            rows.append(n_lot + leg_ids.setdefault(rid, len(leg_ids)))
+            cidx.append(v)
+    n_leg = len(leg_ids)
+    for v, j in enumerate(var_cols):
+        for rid in cols[j].node_rows.tolist():
+            rows.append(n_lot + n_leg + node_ids.setdefault(rid, len(node_ids)))
+            cidx.append(v)
+    n_rows = n_lot + n_leg + len(node_ids)
+    A = csc_matrix((np.ones(len(rows)), (rows, cidx)), shape=(n_rows, nv))
+    leg_rid = np.fromiter(leg_ids, dtype=I64, count=n_leg)
+    node_rid = np.fromiter(node_ids, dtype=I64, count=len(node_ids))
+    upper = np.concatenate(
+        [
+            rest[open_lots],
+            np.maximum(net.cap[leg_rid // net.T] - leg_load[leg_rid], 0),
+            np.maximum(net.node_cap[node_rid // net.T] - node_load[node_rid], 0),
+        ]
+    ).astype(float)
+    lower = np.concatenate([rest[open_lots], np.full(n_rows - n_lot, -np.inf)])
+    late = np.array([cols[j].late for j in var_cols], dtype=float)
+    cost = np.array([cols[j].cost for j in var_cols], dtype=float)
+    vb = Bounds(np.zeros(nv), rest[lot_of[var_cols]].astype(float))
+    integ = np.ones(nv)
+    deadline = time.perf_counter() + max(time_left, 1.0)
+    cons = [LinearConstraint(A, lower, upper)]
+    res1 = milp(
+        late,
+        constraints=cons,
+        integrality=integ,
+        bounds=vb,
+        options={"time_limit": max(deadline - time.perf_counter(), 0.5)},
+    )
+    if res1.x is None:  # cannot happen (undelivered columns are always feasible)
+        raise RuntimeError("routing: rounding MILP found no plan")
+    best = res1.x
+    proven = res1.status == 0
+    level1 = float(np.rint(late @ np.rint(best)))
+    cons2 = [*cons, LinearConstraint(late.reshape(1, -1), -np.inf, level1 + 0.5)]
+    res2 = milp(
+        cost,
+        constraints=cons2,
+        integrality=integ,
+        bounds=vb,
+        options={"time_limit": max(deadline - time.perf_counter(), 0.5)},
+    )
+    if res2.x is not None:
+        best = res2.x
+        proven = proven and res2.status == 0
+    q[var_cols] += np.rint(best).astype(I64)
+    return q, proven
+
+
+# --- the solver -----------------------------------------------------------------------------------
+
+
+def solve(
+    problem: RoutingProblem,
+    *,
+    time_limit: float | None = None,
+    progress: Progress | None = None,
+    engine: str = "CLP",
+) -> RoutingResult:
+    """Route the consignments by the rule of the module docstring (see there for the method).
+
+    ``time_limit`` (seconds) stops column generation early (at about 70% of it) and bounds the
+    integer step; the plan is then "feasible" with the gap its bound proves.
+    """
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    limit = INF if time_limit is None else float(time_limit)
+    timings: dict[str, float] = {}
+
+    def say(pct: int, msg: str) -> None:
+        if progress is not None:
+            progress(pct, msg)
+
+    def lap(name: str) -> None:
+        timings[name] = time.perf_counter() - t0 - sum(timings.values())
+
+    net = _Network(problem)
+    lots = _Lots(problem)
+    pricer = _Pricer(net, lots)
+    master = _Master(net, lots, engine)
+    none = np.zeros(0, dtype=I64)
+    undelivered = [master.add(_column(net, lots, lot, none, none)) for lot in range(lots.n)]
+    master.choice[:] = undelivered
+    total_units = float(lots.size.sum())
+    # level 1 breaks ties by a tiny cost so that routes make no idle detours
+    alpha1 = 1e-4 / max(net.max_path_cost * max(total_units, 1.0), 1.0)
+    zero_leg = np.zeros((net.M, net.T))
+    zero_node = np.zeros((net.N, net.T))
+    everyone = np.ones(lots.n, dtype=bool)
+    reduced, routes = pricer.price(
+        zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone
+    )
+    reachable_lot = np.isfinite(reduced)
+    for lot, (legs, deps, _a) in sorted(routes.items()):
+        master.choice[lot] = master.add(_column(net, lots, lot, legs, deps))
+    lap("build")
+    say(5, "routes")
+
+    stats = {"lots": lots.n, "iterations": 0}
+    bounds = [-INF, -INF]
+    converged = [False, False]
+    for phase in (0, 1):
+        alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
+        if phase == 1:
+            if not converged[0]:
+                break
+            master.set_objective(alpha, beta)
+            master.cap_lateness(math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0]))))
+        slack = alpha1 * net.max_path_cost * total_units if phase == 0 else 0.0
+        while True:
+            z = master.solve()
+            stats["iterations"] += 1
+            x = master.values()
+            over = master.overloaded(x)
+            if over:  # rows that bind and were not in: add them and solve again
+                for key in over:
+                    master.add_row(key)
+                continue
+            leg_dual, node_dual, lot_dual, late_dual = master.duals()
+            inside = ~master.outside()
+            reduced, routes = pricer.price(
+                leg_dual,
+                node_dual,
+                alpha,
+                beta - late_dual,
+                np.nan_to_num(lot_dual),
+                -1e-9 * max(1.0, abs(z)),
+                inside,
+            )
+            rc = np.where(inside & np.isfinite(reduced), reduced, 0.0)
+            lb = z + float(np.minimum(rc, 0.0) @ lots.size) - slack
+            bounds[phase] = max(bounds[phase], lb)
+            if not routes or z - bounds[phase] <= 1e-9 * max(1.0, abs(z)) + slack:
+                converged[phase] = True
+                break
+            for lot, (legs, deps, _a) in sorted(routes.items()):
+                master.add(_column(net, lots, lot, legs, deps))
+            say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
+            if time.perf_counter() - t0 > 0.7 * limit:
+                break
+        lap(f"lp{phase + 1}")
+    stats["columns"] = len(master.columns)
+    stats["rows"] = len(master.rows)
+    stats["lots_in_lp"] = len(master.lot_rows)
+    x = master.values()
+    say(85, "integer plan")
+    qty, _proven = _integer_plan(master, x, max(limit - (time.perf_counter() - t0), 1.0))
+    lap("integer")
+    result = _assemble(problem, net, lots, master, qty, reachable_lot)
+    # bounds and status
+    obj = result.objective
+    lb_late = math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0])))
+    lb_cost = (
+        math.ceil(bounds[1] - 1e-6 * max(1.0, abs(bounds[1])))
+        if converged[0] and obj.weighted_lateness == lb_late
+        else -INF
+    )
+    if obj.weighted_lateness > lb_late:
+        status, gap = "feasible", (obj.weighted_lateness - lb_late) / obj.weighted_lateness
+    elif lb_cost == -INF or obj.cost > lb_cost:
+        status = "feasible"
+        gap = 1.0 if lb_cost == -INF else (obj.cost - lb_cost) / max(obj.cost, 1)
+    else:
+        status, gap = "optimal", 0.0
+    result.bound = (float(max(lb_late, 0)), float(max(lb_cost, 0)) if lb_cost > -INF else 0.0)
+    result.status, result.gap = status, gap
+    timings["total"] = time.perf_counter() - t0
+    timings["cpu"] = time.process_time() - c0
+    result.timings = timings
+    result.stats = stats
+    say(100, "done")
+    return result
+
+
+def _assemble(
+    problem: RoutingProblem,
+    net: _Network,
+    lots: _Lots,
+    master: _Master,
+    qty: np.ndarray,
+    reachable_lot: np.ndarray,
+) -> RoutingResult:
+    K, H = problem.n_cons, problem.horizon
+    parts: list[list[Part]] = [[] for _ in range(K)]
+    arrival = np.full(K, -1, dtype=I64)
+    undelivered = np.zeros(K, dtype=I64)
+    reachable = np.ones(K, dtype=bool)
+    # consignments already there
+    home = (problem.cons_origin == problem.cons_destination) & (problem.cons_size > 0)
+    arrival[home] = problem.cons_ready[home]
+    for k in np.flatnonzero(home).tolist():
+        parts[k].append(Part(int(problem.cons_size[k]), np.zeros(0, I64), np.zeros(0, I64)))
+    # lots: consignments in index order take the lot's columns in column order
+    members: list[list[int]] = [[] for _ in range(lots.n)]
+    for k, lot in zip(lots.cons.tolist(), lots.of_cons.tolist(), strict=True):
+        members[lot].append(k)
+    reachable[lots.cons] = reachable_lot[lots.of_cons]
+    orig_leg = net.order
+    for lot in range(lots.n):
+        pool = [(j, int(qty[j])) for j in master.by_lot[lot] if qty[j] > 0]
+        pool.sort(key=lambda jq: (master.columns[jq[0]].arrival < 0, jq[0]))
+        ci = 0
+        for k in members[lot]:
+            need = int(problem.cons_size[k])
+            while need:
+                j, have = pool[ci]
+                take = min(have, need)
+                col = master.columns[j]
+                if col.arrival < 0:
+                    undelivered[k] += take
+                else:
+                    parts[k].append(Part(take, orig_leg[col.legs], col.deps.copy()))
+                    arrival[k] = max(arrival[k], col.arrival)
+                need -= take
+                have -= take
+                if have:
+                    pool[ci] = (j, have)
+                else:
+                    ci += 1
+    need_by = problem.cons_need_by
+    days_late = np.where(arrival >= 0, np.maximum(0, arrival - need_by), 0)
+    days_late = np.where(undelivered > 0, np.maximum(1, H + 1 - need_by), days_late)
+    days_late = np.where(problem.cons_size > 0, days_late, 0)
+    objective = evaluate(problem, parts, undelivered)
+    return RoutingResult(
+        parts=parts,
+        arrival=arrival,
+        days_late=days_late.astype(I64),
+        undelivered=undelivered,
+        reachable=reachable,
+        objective=objective,
+        bound=(0.0, 0.0),
+        status="feasible",
+        gap=1.0,
+        timings={},
+    )
+
+
+def evaluate(
+    problem: RoutingProblem, parts: list[list[Part]], undelivered: np.ndarray
+) -> RoutingObjective:
+    """Every level of the rule for a plan given as parts and undelivered units per consignment."""
+    weighted = cost = late_units = 0
+    H = problem.horizon
+    for k, ps in enumerate(parts):
+        w = int(LATE_WEIGHT[problem.cons_priority[k]])
+        need = int(problem.cons_need_by[k])
+        for p in ps:
+            if len(p.legs):
+                a = int(p.departures[-1] + problem.leg_transit[p.legs[-1]])
+                cost += p.quantity * int(problem.leg_cost[p.legs].sum())
+            else:
+                a = int(problem.cons_ready[k])
+            late = max(0, a - need)
+            weighted += p.quantity * w * late
+            late_units += p.quantity if late > 0 else 0
+        weighted += int(undelivered[k]) * w * max(1, H + 1 - need)
+    return RoutingObjective(weighted, cost, late_units, int(np.asarray(undelivered).sum()))

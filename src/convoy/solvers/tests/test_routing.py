@@ -1,0 +1,322 @@
+"""Correctness of the routing solver against an independent MILP/LP (``routing_oracle``).
+
+Random small networks (hypothesis, derandomised) cover tight leg and node capacities, waiting,
+unreachable destinations and late ready days, ties (duplicate consignments, equal legs), zero
+sizes and consignments already at their destination. No database.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from convoy.solvers.routing import RoutingProblem, RoutingResult, solve
+from convoy.solvers.tests import routing_oracle as oracle
+
+
+def examples(n: int) -> settings:
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+class Bytes:
+    """Small numbers off one hypothesis-drawn byte string (cheap to draw, still shrinks)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def byte(self) -> int:
+        b = self.data[self.pos] if self.pos < len(self.data) else 0
+        self.pos += 1
+        return b
+
+    def between(self, lo: int, hi: int) -> int:
+        return lo + self.byte() % (hi - lo + 1)
+
+    def chance(self, percent: int) -> bool:
+        return self.byte() * 100 < percent * 256
+
+
+@st.composite
+def problems(draw: st.DrawFn, max_nodes: int = 5, max_cons: int = 6, tight: bool = False) -> Any:
+    n = draw(st.integers(2, max_nodes))
+    horizon = draw(st.integers(0, 9))
+    b = Bytes(draw(st.binary(min_size=200, max_size=200)))
+    legs: list[tuple[int, int, int, int, int]] = []
+    for _ in range(b.between(0, 3 * n)):
+        a, c = b.between(0, n - 1), b.between(0, n - 1)
+        if a == c:
+            continue
+        if legs and b.chance(10):  # a parallel twin of an earlier leg: ties
+            legs.append(legs[b.between(0, len(legs) - 1)])
+            continue
+        cap = b.between(1, 3) if tight or b.chance(60) else 0
+        legs.append((a, c, b.between(1, 3), cap, b.between(0, 9)))
+    node_capacity = [b.between(1, 4) if (tight or b.chance(40)) else 0 for _ in range(n)]
+    cons: list[tuple[int, int, int, int, int, int]] = []
+    for _ in range(b.between(1, max_cons)):
+        if cons and b.chance(15):
+            cons.append(cons[b.between(0, len(cons) - 1)])
+            continue
+        cons.append(
+            (
+                b.between(0, n - 1),
+                b.between(0, n - 1),
+                b.between(0, horizon),
+                b.between(0, horizon + 2),
+                b.between(1, 4),
+                0 if b.chance(15) else b.between(1, 5),
+            )
+        )
+    arr = np.array
+    return RoutingProblem(
+        node_capacity=arr(node_capacity),
+        leg_from=arr([x[0] for x in legs]),
+        leg_to=arr([x[1] for x in legs]),
+        leg_transit=arr([x[2] for x in legs]),
+        leg_capacity=arr([x[3] for x in legs]),
+        leg_cost=arr([x[4] for x in legs]),
+        cons_origin=arr([c[0] for c in cons]),
+        cons_destination=arr([c[1] for c in cons]),
+        cons_ready=arr([c[2] for c in cons]),
+        cons_need_by=arr([c[3] for c in cons]),
+        cons_priority=arr([c[4] for c in cons]),
+        cons_size=arr([c[5] for c in cons]),
+        horizon=horizon,
+    )
+
+
+def check(problem: RoutingProblem, result: RoutingResult) -> tuple[int, int]:
+    """The plan keeps the rule and reports itself truly; returns (lateness, cost)."""
+    o = result.objective
+    assert oracle.check_plan(problem, result.parts, result.undelivered) == (
+        o.weighted_lateness,
+        o.cost,
+        o.units_late,
+        o.units_undelivered,
+    )
+    H = problem.horizon
+    for k in range(problem.n_cons):
+        arrivals = [
+            int(p.departures[-1] + problem.leg_transit[p.legs[-1]])
+            if len(p.legs)
+            else int(problem.cons_ready[k])
+            for p in result.parts[k]
+        ]
+        assert result.arrival[k] == (max(arrivals) if arrivals else -1)
+        need = int(problem.cons_need_by[k])
+        if problem.cons_size[k] == 0:
+            assert result.days_late[k] == 0 and not result.parts[k]
+        elif result.undelivered[k]:
+            assert result.days_late[k] == max(1, H + 1 - need)
+        else:
+            assert result.days_late[k] == max(0, int(result.arrival[k]) - need)
+    assert result.gap >= 0
+    return (o.weighted_lateness, o.cost)
+
+
+def assert_against_oracle(problem: RoutingProblem) -> RoutingResult:
+    result = solve(problem)
+    got = check(problem, result)
+    best = oracle.solve_milp(problem)
+    lp_late, lp_cost = oracle.solve_lp(problem)
+    # the bounds are the relaxation's (column generation converged), rounded up
+    assert result.bound[0] == math.ceil(lp_late - 1e-6)
+    assert result.bound[0] <= best[0]
+    if result.status == "optimal":
+        assert got == best
+        assert result.bound == (best[0], math.ceil(lp_cost - 1e-6))
+    else:
+        assert result.status == "feasible"
+        assert got >= best  # lexicographically no better than the optimum
+        if got[0] == result.bound[0]:
+            assert result.bound[1] <= best[1]
+    return result
+
+
+@examples(1500)
+@given(problems())
+def test_against_milp(problem: RoutingProblem) -> None:
+    assert_against_oracle(problem)
+
+
+@examples(700)
+@given(problems(max_nodes=4, max_cons=8, tight=True))
+def test_against_milp_tight_capacities(problem: RoutingProblem) -> None:
+    assert_against_oracle(problem)
+
+
+@examples(300)
+@given(problems())
+def test_deterministic(problem: RoutingProblem) -> None:
+    a, b = solve(problem), solve(problem)
+    assert [[p.route for p in ps] for ps in a.parts] == [[p.route for p in ps] for ps in b.parts]
+    assert (a.undelivered == b.undelivered).all()
+
+
+# --- hand-made examples that pin the rule ----------------------------------------------------
+
+DEPOT, HUB, DEST, OTHER = 0, 1, 2, 3
+
+
+def make(**kw: Any) -> RoutingProblem:
+    """depot -> hub (2 days, cost 10) -> destination (1 day, cost 5); nothing limited."""
+    base: dict[str, Any] = {
+        "node_capacity": [0, 0, 0, 0],
+        "leg_from": [DEPOT, HUB],
+        "leg_to": [HUB, DEST],
+        "leg_transit": [2, 1],
+        "leg_capacity": [0, 0],
+        "leg_cost": [10, 5],
+        "cons_origin": [DEPOT],
+        "cons_destination": [DEST],
+        "cons_ready": [0],
+        "cons_need_by": [5],
+        "cons_priority": [1],
+        "cons_size": [4],
+        "horizon": 10,
+    }
+    base.update(kw)
+    return RoutingProblem(**base)
+
+
+def test_straight_route() -> None:
+    r = solve(make())
+    assert r.status == "optimal"
+    assert [(p.quantity, p.route) for p in r.parts[0]] == [(4, [(0, 0), (1, 2)])]
+    assert r.arrival[0] == 3 and r.days_late[0] == 0
+    assert r.objective.as_dict() == {
+        "weighted_lateness": 0,
+        "cost": 60,
+        "units_late": 0,
+        "units_undelivered": 0,
+    }
+
+
+def test_leg_capacity_splits_and_waits() -> None:
+    """Two units a day on the first leg: 4 units leave on days 0 and 1, arriving 3 and 4."""
+    r = solve(make(leg_capacity=[2, 0], cons_need_by=[3]))
+    assert sorted((p.quantity, p.route) for p in r.parts[0]) == [
+        (2, [(0, 0), (1, 2)]),
+        (2, [(0, 1), (1, 3)]),
+    ]
+    assert r.arrival[0] == 4 and r.days_late[0] == 1
+    assert r.objective.weighted_lateness == 2 * 8 * 1
+
+
+def test_priority_weights_decide_who_waits() -> None:
+    """Hub handles 2 a day: the critical consignment goes first, the routine one waits."""
+    r = solve(
+        make(
+            node_capacity=[0, 2, 0, 0],
+            cons_origin=[DEPOT, DEPOT],
+            cons_destination=[DEST, DEST],
+            cons_ready=[0, 0],
+            cons_need_by=[3, 3],
+            cons_priority=[4, 1],
+            cons_size=[2, 2],
+        )
+    )
+    assert r.arrival.tolist() == [4, 3]
+    assert r.objective.weighted_lateness == 2 * 1 * 1  # routine: 2 units x weight 1 x 1 day
+
+
+def test_node_handles_origin_on_departure_and_others_on_arrival() -> None:
+    """Depot handles 1 a day on departure; the destination 1 a day on arrival."""
+    r = solve(make(node_capacity=[1, 0, 0, 0], cons_size=[2]))
+    assert r.arrival[0] == 4  # departures on days 0 and 1
+    r = solve(make(node_capacity=[0, 0, 1, 0], cons_size=[2]))
+    assert r.arrival[0] == 4  # arrivals on days 3 and 4
+
+
+def test_cheaper_route_only_breaks_ties() -> None:
+    """A direct leg (1 day, cost 100) beats the cheap route (3 days, cost 15) only when late."""
+    kw: dict[str, Any] = {
+        "leg_from": [DEPOT, HUB, DEPOT],
+        "leg_to": [HUB, DEST, DEST],
+        "leg_transit": [2, 1, 1],
+        "leg_capacity": [0, 0, 0],
+        "leg_cost": [10, 5, 100],
+    }
+    assert solve(make(**kw, cons_need_by=[3])).objective.cost == 4 * 15
+    fast = solve(make(**kw, cons_need_by=[1]))
+    assert fast.objective.cost == 4 * 100 and fast.days_late[0] == 0
+
+
+def test_unreachable_is_reported_not_dropped() -> None:
+    r = solve(make(cons_destination=[OTHER], cons_need_by=[4]))
+    assert not r.reachable[0] and r.undelivered[0] == 4 and r.parts[0] == []
+    assert r.days_late[0] == 10 + 1 - 4  # counts as arriving the day after the horizon
+    assert r.objective.weighted_lateness == 4 * 8 * 7
+    assert r.objective.units_undelivered == 4
+
+
+def test_too_late_within_horizon_is_undelivered() -> None:
+    r = solve(make(cons_ready=[8], cons_need_by=[20]))  # would arrive on day 11 > horizon 10
+    assert r.undelivered[0] == 4 and not r.reachable[0]  # no route arrives in time
+    assert r.days_late[0] == 1  # at least a day late, even with need-by beyond the horizon
+
+
+def test_capacity_leaves_units_undelivered() -> None:
+    r = solve(make(leg_capacity=[1, 0], horizon=4, cons_size=[4]))
+    assert r.undelivered[0] == 2  # departures on days 0 and 1 only arrive by day 4
+    assert sum(p.quantity for p in r.parts[0]) == 2
+
+
+def test_zero_size_and_already_there() -> None:
+    r = solve(
+        make(
+            cons_origin=[DEPOT, DEST],
+            cons_destination=[DEST, DEST],
+            cons_ready=[0, 6],
+            cons_need_by=[5, 5],
+            cons_priority=[1, 2],
+            cons_size=[0, 3],
+        )
+    )
+    assert r.parts[0] == [] and r.arrival[0] == -1 and r.days_late[0] == 0
+    assert [(p.quantity, p.route) for p in r.parts[1]] == [(3, [])]
+    assert r.arrival[1] == 6 and r.days_late[1] == 1
+    assert r.objective.weighted_lateness == 3 * 4 * 1 and r.objective.cost == 0
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"leg_transit": [0, 1]}, "transit"),
+        ({"leg_to": [DEPOT, DEST]}, "different nodes"),
+        ({"leg_to": [9, DEST]}, "unknown node"),
+        ({"cons_priority": [5]}, "priorities"),
+        ({"cons_ready": [11]}, "ready"),
+        ({"cons_size": [-1]}, "sizes"),
+        ({"cons_size": [1, 2]}, "cons_size has 2"),
+        ({"leg_capacity": [-1, 0]}, "leg capacities"),
+        ({"node_capacity": [0, -1, 0, 0]}, "node capacities"),
+        ({"horizon": -1}, "horizon"),
+    ],
+)
+def test_validation(kw: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make(**kw)
+
+
+def test_generated_instance_is_sound() -> None:
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(300, seed=1)
+    assert problem.n_nodes == 60
+    result = solve(problem)
+    check(problem, result)
+    assert result.gap <= 0.01
+    assert np.isin(result.status, ["optimal", "feasible"])
+    assert (~result.reachable).any()  # the depot without legs
