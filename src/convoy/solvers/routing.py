@@ -799,11 +799,11 @@ def solve(
             if not routes or z - bounds[phase] <= 1e-9 * max(1.0, abs(z)) + slack:
                 converged[phase] = True
                 break
+            if time.perf_counter() - t0 > 0.7 * limit:
+                break  # keep the solved master's values
             for lot, (legs, deps, _a) in sorted(routes.items()):
                 master.add(_column(net, lots, lot, legs, deps))
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
-            if time.perf_counter() - t0 > 0.7 * limit:
-                break
         lap(f"lp{phase + 1}")
     stats["columns"] = len(master.columns)
     stats["rows"] = len(master.rows)
@@ -815,7 +815,7 @@ def solve(
     result = _assemble(problem, net, lots, master, qty, reachable_lot)
     # bounds and status
     obj = result.objective
-    lb_late = math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0])))
+    lb_late = max(0, math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0]))))
     lb_cost = (
         math.ceil(bounds[1] - 1e-6 * max(1.0, abs(bounds[1])))
         if converged[0] and obj.weighted_lateness == lb_late
