@@ -11,7 +11,12 @@ from convoy.catalog.urls import urlpatterns as catalog_urls
 from convoy.core.auditlog import AuditEventViewSet
 from convoy.core.rates import ExchangeRateViewSet
 from convoy.core.views import registry_urls
-from convoy.logistics.api import ConsignmentViewSet, LegViewSet, NodeViewSet
+from convoy.logistics.api import (
+    ConsignmentViewSet,
+    LegViewSet,
+    NodeViewSet,
+    RoutingPlanViewSet,
+)
 from convoy.logistics.urls import urlpatterns as logistics_urls
 from convoy.nations.api import CoalitionViewSet, NationViewSet, OrganisationViewSet
 from convoy.planning.api import AllocationViewSet, PlanViewSet
@@ -30,6 +35,7 @@ router.register("capabilities", CapabilityViewSet, basename="api-capability")
 router.register("nodes", NodeViewSet, basename="api-node")
 router.register("legs", LegViewSet, basename="api-leg")
 router.register("consignments", ConsignmentViewSet, basename="api-consignment")
+router.register("routing-plans", RoutingPlanViewSet, basename="api-routingplan")
 router.register("exchange-rates", ExchangeRateViewSet, basename="api-exchangerate")
 router.register("requirements", RequirementViewSet, basename="api-requirement")
 router.register("pledges", PledgeViewSet, basename="api-pledge")

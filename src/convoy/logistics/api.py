@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -16,11 +16,20 @@ from convoy.core.api import (
     lifecycle_action,
     with_etag,
 )
+from convoy.core.errors import DomainError
 from convoy.core.registry import require_addable
 
 from . import services
-from .models import Consignment, ConsignmentLine, Leg, Node, TrackingEvent
-from .views import CONSIGNMENT, LEG, NODE
+from .models import (
+    Consignment,
+    ConsignmentLine,
+    Leg,
+    Node,
+    RoutingPlan,
+    RoutingPlanRow,
+    TrackingEvent,
+)
+from .views import CONSIGNMENT, LEG, NODE, ROUTING_PLAN
 
 
 class NodeSerializer(ServiceSerializer):
@@ -240,3 +249,133 @@ class ConsignmentViewSet(SpecViewSet):
         by donor, depot, destination and ready day."""
         made = services.consignments_from_allocations(actor=request.user)
         return Response(self.get_serializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RoutingPlanSerializer(serializers.ModelSerializer):
+    job = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoutingPlan
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "status",
+            "parameters",
+            "inputs",
+            "objective",
+            "timings",
+            "error",
+            "job",
+            "created_at",
+            "approved_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_job(self, obj: RoutingPlan) -> dict[str, Any] | None:
+        job = obj.job
+        if job is None:
+            return None
+        return {"status": job.status, "progress": job.progress, "message": job.message}
+
+
+class RoutingPlanRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoutingPlanRow
+        fields = [
+            "consignment",
+            "part",
+            "quantity",
+            "legs",
+            "departures",
+            "arrives_on",
+            "days_late",
+            "undelivered",
+        ]
+
+
+class RoutingRunSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    horizon_days = serializers.IntegerField(required=False)
+    time_limit = serializers.IntegerField(required=False)
+
+
+class RoutingPlanViewSet(SpecViewSet):
+    """Routing plans (command staff). POST queues a run (202 with the job); poll until
+    ``ready``; ``routes/`` lists the proposals; ``approve`` sets the consignments' routes;
+    ``compare/?a=&b=`` puts two plans side by side."""
+
+    spec = ROUTING_PLAN
+    serializer_class = RoutingPlanSerializer
+    filterset_fields = ["status"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=RoutingRunSerializer, responses={202: RoutingPlanSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from . import routing_plans
+
+        routing_plans.require_planner(request.user)
+        s = RoutingRunSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        plan = routing_plans.routing_request(
+            actor=request.user, title=data.pop("title", ""), parameters=data
+        )
+        routing_plans.routing_enqueue(plan)
+        response = Response(self.get_serializer(plan).data, status=status.HTTP_202_ACCEPTED)
+        response["Location"] = f"/api/routing-plans/{plan.pk}/"
+        return response
+
+    approve = lifecycle_action(
+        "approve",
+        doc="Set every consignment's route to its largest part (command nation).",
+        request=ReasonSerializer,
+        response=RoutingPlanSerializer,
+    )
+
+    @extend_schema(responses=RoutingPlanRowSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="routes", url_name="routes")
+    def routes(self, request: Request, pk: Any = None) -> Response:
+        """The proposed routes, part by part."""
+        plan = self.get_object()
+        page = self.paginate_queryset(plan.rows.all())
+        return self.get_paginated_response(RoutingPlanRowSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("a", int, required=True),
+            OpenApiParameter("b", int, required=True),
+        ],
+        responses=inline_serializer(
+            "RoutingCompare",
+            {
+                "objective": serializers.ListField(child=serializers.DictField()),
+                "differences": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    @action(detail=False, methods=["get"], url_path="compare", url_name="compare")
+    def compare(self, request: Request) -> Response:
+        """Two plans side by side: objectives and the consignments routed differently."""
+        from .views import routing_compare
+
+        try:
+            a_id, b_id = int(request.query_params["a"]), int(request.query_params["b"])
+        except (KeyError, ValueError) as exc:
+            raise DomainError("Give two plan ids as ?a=&b=.", field="a") from exc
+        plans = []
+        for pk in (a_id, b_id):
+            self.kwargs["pk"] = pk
+            plans.append(self.get_object())  # an invisible one: 404, and the refusal noted
+        result = routing_compare(plans[0], plans[1])
+        for row in result["differences"]:
+            for key in ("a", "b"):
+                if row[key] is not None:
+                    arrives, late, undelivered = row[key]
+                    row[key] = {
+                        "arrives_on": arrives.isoformat() if arrives else None,
+                        "days_late": late,
+                        "undelivered": undelivered,
+                    }
+        return Response(result)

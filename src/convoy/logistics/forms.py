@@ -9,7 +9,7 @@ from convoy.core.access import restrict
 from convoy.core.forms import SearchFilterSet, ServiceForm
 from convoy.pledges.models import PledgeLine
 
-from .models import Consignment, Leg, Node, TrackingEvent
+from .models import Consignment, Leg, Node, RoutingPlan, TrackingEvent
 
 
 class NodeForm(ServiceForm):
@@ -130,3 +130,34 @@ class ConsignmentForm(ServiceForm):
             .select_related("pledge", "item")
         )
         self.order_fields(["pledge_line", "quantity", "destination", "ready_on", "need_by"])
+
+
+class RoutingPlanFilter(SearchFilterSet):
+    class Meta:
+        model = RoutingPlan
+        fields = ["status"]
+
+
+class RoutingRunForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    horizon_days = forms.IntegerField(
+        label=_("horizon (days)"), min_value=7, max_value=180, initial=60
+    )
+    time_limit = forms.IntegerField(
+        label=_("time limit (s)"), min_value=1, max_value=120, initial=25
+    )
+
+
+class RoutingCompareForm(forms.Form):
+    a = forms.ModelChoiceField(label=_("plan A"), queryset=RoutingPlan.objects.none())
+    b = forms.ModelChoiceField(label=_("plan B"), queryset=RoutingPlan.objects.none())
+
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = restrict(RoutingPlan.objects.all(), actor, "view").exclude(
+            status__in=[RoutingPlan.Status.QUEUED, RoutingPlan.Status.RUNNING]
+        )
+        for name in ("a", "b"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = visible

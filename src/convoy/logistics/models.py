@@ -279,3 +279,78 @@ class RouteStep(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.leg} {self.departs_on} → {self.arrives_on}"
+
+
+class RoutingPlan(TimestampedModel):
+    """A routing planner run: planned consignments scheduled over the network, for review."""
+
+    access_policy = "command"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        READY = "ready", _("ready for review")
+        FAILED = "failed", _("failed")
+        APPROVED = "approved", _("approved")
+        SUPERSEDED = "superseded", _("superseded")
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    inputs = models.JSONField(_("inputs snapshot"), default=dict, blank=True)
+    objective = models.JSONField(_("objective"), default=dict, blank=True)
+    timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("routing plan")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class RoutingPlanRow(models.Model):
+    """One part of a consignment's proposed route: how many units, which legs on which days."""
+
+    access_policy = "child:plan"
+
+    plan = models.ForeignKey(RoutingPlan, on_delete=models.CASCADE, related_name="rows")
+    consignment = models.ForeignKey(
+        Consignment, verbose_name=_("consignment"), on_delete=models.CASCADE, related_name="+"
+    )
+    part = models.PositiveSmallIntegerField(_("part"), default=1)
+    quantity = models.PositiveIntegerField(_("units"))
+    legs = models.JSONField(_("legs"), default=list)  # leg ids, in order
+    departures = models.JSONField(_("departures"), default=list)  # ISO days, one per leg
+    arrives_on = models.DateField(_("arrives on"), null=True, blank=True)
+    days_late = models.IntegerField(_("days late"), default=0)
+    undelivered = models.PositiveIntegerField(_("undelivered units"), default=0)
+
+    class Meta:
+        ordering = ["plan", "consignment", "part"]
+        verbose_name = _("proposed route")
+
+    def __str__(self) -> str:
+        return f"{self.consignment_id}/{self.part}: {self.quantity} units"

@@ -6,6 +6,13 @@ from . import map as map_views
 from . import views
 
 urlpatterns = [
+    path("routing-plans/run/", views.routing_plan_run, name="routing_plan_run"),
+    path("routing-plans/compare/", views.routing_plan_compare, name="routing_plan_compare"),
+    path(
+        "routing-plans/<int:pk>/progress/",
+        views.routing_plan_progress,
+        name="routing_plan_progress",
+    ),
     path("map/", map_views.map_page, name="map"),
     path("api/map/", map_views.map_api, name="api-map"),
     path("hub-load/", views.hub_load, name="hub_load"),

@@ -20,7 +20,7 @@ from convoy.core.errors import DomainError, apply_to_form
 from convoy.core.registry import ActionButton, ModelSpec, register
 from convoy.core.views import object_or_refuse
 
-from . import services
+from . import routing_plans, services
 from .forms import (
     ConsignmentFilter,
     ConsignmentForm,
@@ -29,9 +29,12 @@ from .forms import (
     NodeFilter,
     NodeForm,
     ReceiveForm,
+    RoutingCompareForm,
+    RoutingPlanFilter,
+    RoutingRunForm,
     TrackForm,
 )
-from .models import Consignment, Leg, Node
+from .models import Consignment, Leg, Node, RoutingPlan
 from .selectors import hub_loads, node_loads, window
 
 
@@ -311,3 +314,152 @@ def consignments_from_allocations(request: HttpRequest) -> HttpResponse:
     if len(made) == 1:
         return _back(made[0])
     return redirect("consignment_list")
+
+
+# --- routing plans --------------------------------------------------------------------------
+
+
+def _approve_routing(
+    *, actor: Any, obj: RoutingPlan, quantity: Any = None, reason: str = ""
+) -> Any:
+    return routing_plans.routing_approve(actor=actor, plan=obj, reason=reason)
+
+
+def routing_rows(plan: RoutingPlan) -> list[dict[str, Any]]:
+    """The proposals with their legs named, for the page and the comparison."""
+    rows = list(plan.rows.select_related("consignment__origin", "consignment__destination"))
+    legs = {
+        x.pk: x
+        for x in Leg.objects.filter(pk__in={i for r in rows for i in r.legs}).select_related(
+            "origin", "destination"
+        )
+    }
+    out = []
+    for r in rows:
+        steps = [
+            {"leg": legs.get(i), "departs": day}
+            for i, day in zip(r.legs, r.departures, strict=True)
+        ]
+        out.append({"row": r, "steps": steps})
+    return out
+
+
+def routing_context(request: HttpRequest, obj: RoutingPlan) -> dict[str, Any]:
+    return {"plan": obj, "job": obj.job, "rows": routing_rows(obj)[:500], "o": obj.objective}
+
+
+ROUTING_PLAN = register(
+    ModelSpec(
+        key="routingplan",
+        plural="routing-plans",
+        model=RoutingPlan,
+        verbose=_("routing plan"),
+        verbose_plural=_("routing plans"),
+        columns=[
+            ("reference", _("reference")),
+            ("title", _("title")),
+            ("get_status_display", _("status")),
+            ("created_at", _("run")),
+            ("created_by__username", _("by")),
+        ],
+        form=None,
+        filterset=RoutingPlanFilter,
+        create=None,
+        update=None,
+        delete=None,
+        search_fields=["reference", "title"],
+        select_related=["created_by", "job"],
+        detail_fields=["reference", "title", "status", "parameters", "created_by", "approved_by"],
+        detail_include="logistics/_routing_plan.html",
+        detail_extra=routing_context,
+        list_include="logistics/_routing_list_actions.html",
+        actions=[
+            ActionButton(
+                name="approve",
+                label=_("Approve and set routes"),
+                permission="approve",
+                run=_approve_routing,
+                shown=lambda obj: obj.status == RoutingPlan.Status.READY,
+            )
+        ],
+        menu="logistics",
+        ordering=["-created_at"],
+        sortable=["reference", "created_at", "status"],
+    )
+)
+
+
+@login_required
+def routing_plan_run(request: HttpRequest) -> HttpResponse:
+    """Start a routing run: parameters, then the plan page shows its progress."""
+    routing_plans.require_planner(request.user)
+    form = RoutingRunForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                plan = routing_plans.routing_request(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    parameters=form.cleaned_data,
+                )
+            except DomainError as exc:
+                apply_to_form(form, exc)
+                status = exc.status
+            else:
+                routing_plans.routing_enqueue(plan)
+                return redirect("routingplan_detail", plan.pk)
+        else:
+            status = 400
+    return render(request, "logistics/routing_run.html", {"form": form}, status=status)
+
+
+@login_required
+def routing_plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's progress (HTMX polls this while the plan is queued or running)."""
+    plan = object_or_refuse(ROUTING_PLAN, request.user, pk, "view")
+    response = render(request, "logistics/_routing_progress.html", {"plan": plan, "job": plan.job})
+    if request.headers.get("HX-Request") and plan.status not in ("queued", "running"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def routing_compare(a: RoutingPlan, b: RoutingPlan) -> dict[str, Any]:
+    """Two plans side by side: objectives, and per consignment its arrival and lateness."""
+
+    def per(plan: RoutingPlan) -> dict[int, tuple[Any, int, int]]:
+        out: dict[int, tuple[Any, int, int]] = {}
+        for r in plan.rows.all():
+            out.setdefault(r.consignment_id, (r.arrives_on, r.days_late, r.undelivered))
+        return out
+
+    pa, pb = per(a), per(b)
+    ids = sorted(set(pa) | set(pb))
+    refs = dict(Consignment.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    rows = [
+        {"consignment": cid, "reference": refs.get(cid, cid), "a": pa.get(cid), "b": pb.get(cid)}
+        for cid in ids
+        if pa.get(cid) != pb.get(cid)
+    ]
+    keys = ["weighted_lateness", "cost_km", "units_late", "units_undelivered", "split"]
+    objective = [
+        {"name": k, "a": (a.objective or {}).get(k), "b": (b.objective or {}).get(k)} for k in keys
+    ]
+    return {"objective": objective, "differences": rows}
+
+
+@login_required
+def routing_plan_compare(request: HttpRequest) -> HttpResponse:
+    both = "a" in request.GET and "b" in request.GET
+    form = RoutingCompareForm(
+        request.GET if both else None, actor=request.user, initial=request.GET.dict()
+    )
+    result = None
+    status = 200
+    if both:
+        if form.is_valid():
+            result = routing_compare(form.cleaned_data["a"], form.cleaned_data["b"])
+        else:
+            status = 400
+    context = {"form": form, "result": result}
+    return render(request, "logistics/routing_compare.html", context, status=status)

@@ -15,8 +15,9 @@ from convoy.catalog.models import Capability, Category, Item
 from convoy.core.models import AuditEvent, ExchangeRate
 from convoy.core.tests import factories
 from convoy.core.tests.factories import World
+from convoy.logistics import routing_plans
 from convoy.logistics import services as logistics
-from convoy.logistics.models import Consignment, Leg, Node
+from convoy.logistics.models import Consignment, Leg, Node, RoutingPlan
 from convoy.nations import services as nations
 from convoy.nations.models import Coalition, Nation, Organisation
 from convoy.planning import services as planning
@@ -37,6 +38,7 @@ class Records:
     organisation: Organisation
     _planning: tuple[Plan, Allocation] | None = None
     _logistics: tuple[Leg, Consignment] | None = None
+    _routing: RoutingPlan | None = None
 
     def planning(self) -> tuple[Plan, Allocation]:
         """A plan ready for review and a manual allocation, made on first use (so that tests
@@ -76,6 +78,16 @@ class Records:
             self._logistics = (leg, consignment)
         return self._logistics
 
+    def routing(self) -> RoutingPlan:
+        """A routing plan ready for review (over the planned consignment), made on first use."""
+        if self._routing is None:
+            self.logistics()
+            plan = routing_plans.routing_request(
+                actor=self.world.users["command"], title="Matrix routing", parameters={}
+            )
+            self._routing = routing_plans.routing_compute(plan_id=plan.pk)
+        return self._routing
+
     def by_model(self, model: type[models.Model]) -> models.Model:
         w = self.world
         objects: dict[type[models.Model], models.Model] = {
@@ -92,6 +104,8 @@ class Records:
             ExchangeRate: ExchangeRate.objects.get(currency="USD", date="2025-01-01"),
             AuditEvent: AuditEvent.objects.filter(action="requirement.create")[0],
         }
+        if model is RoutingPlan:
+            return self.routing()
         if model in (Leg, Consignment):
             leg, consignment = self.logistics()
             return leg if model is Leg else consignment

@@ -369,6 +369,12 @@ STATIC_ROUTES = {
     # the map: run_map
     "map",
     "api-map",
+    # routing plans: run_routing
+    "routing_plan_run",
+    "routing_plan_compare",
+    "routing_plan_progress",
+    "api-routingplan-routes",
+    "api-routingplan-compare",
     # hub load: run_hub_load
     "hub_load",
     "api-hub-load",
@@ -462,9 +468,10 @@ def run_spec(runner: Runner, spec: ModelSpec, vp: str) -> None:
     )  # fmt: skip
     api_writable = "post" in methods
     api_add_refused = ANON_API if anon else ((403,) if api_writable else (405,))
-    # POST /api/plans/ runs the planner with default parameters (202); it has no add page
+    # POST /api/plans/ and /api/routing-plans/ run a planner with default parameters (202);
+    # they have no add page
     api_may_add, api_add_ok = (
-        (oracle.staff(user), (202,)) if spec.key == "plan" else (may_add, (400,))
+        (oracle.staff(user), (202,)) if spec.key in ("plan", "routingplan") else (may_add, (400,))
     )
     runner.check(
         f"{label} API create (empty)", lambda: api.post(api_base, {}, format="json"),
@@ -825,6 +832,44 @@ def run_logistics(runner: Runner, vp: str) -> None:
     )  # fmt: skip
 
 
+def run_routing(runner: Runner, vp: str) -> None:
+    """The routing planner's own routes: run form, progress, comparison (pages and API)."""
+    scene = runner.scene
+    oracle = scene.oracle
+    user = scene.users["routingplan"][vp]
+    page, api = runner.clients(user)
+    anon = user is None
+    plan = scene.subjects["routingplan"][0]
+    sees = oracle.sees(user, plan)
+    staff = oracle.staff(user)
+    label = f"routing-routes/{vp}"
+    wall = (302,) if anon else (404,)
+    api_wall = ANON_API if anon else (404,)
+    runner.check(
+        f"{label} run form", lambda: page.get("/routing-plans/run/"), allowed=staff, ok=(200,),
+        refused=(302,) if anon else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} run POST (bad parameters)",
+        lambda: page.post("/routing-plans/run/", {"horizon_days": 1, "time_limit": 5}),
+        allowed=staff, ok=(400,), refused=(302,) if anon else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} progress", partial(page.get, f"/routing-plans/{plan.pk}/progress/"),
+        allowed=sees, ok=(200,), refused=wall,
+    )  # fmt: skip
+    runner.check(
+        f"{label} compare", partial(page.get, f"/routing-plans/compare/?a={plan.pk}&b={plan.pk}"),
+        allowed=sees, ok=(200,), refused=(302,) if anon else (400,),
+    )  # fmt: skip
+    for name, url in (
+        ("API routes", f"/api/routing-plans/{plan.pk}/routes/"),
+        ("API compare", f"/api/routing-plans/compare/?a={plan.pk}&b={plan.pk}"),
+    ):
+        runner.check(f"{label} {name}", partial(api.get, url), allowed=sees, ok=(200,),
+                     refused=api_wall)  # fmt: skip
+
+
 def run_hub_load(runner: Runner, vp: str) -> None:
     """The hub-load page and API: any signed-in user (counts cover what they may see)."""
     user = runner.scene.users["node"][vp]
@@ -898,6 +943,7 @@ def test_permission_matrix(records: Records, capsys: Any) -> None:
         run_logistics(runner, vp)
         run_map(runner, vp)
         run_hub_load(runner, vp)
+        run_routing(runner, vp)
     with capsys.disabled():
         print(
             f"\npermission matrix: {runner.cases} cases over {len(REGISTRY)} models x "

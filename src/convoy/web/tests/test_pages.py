@@ -48,6 +48,7 @@ FILTERS: dict[str, tuple[dict[str, str], dict[str, str] | None] | None] = {
     "allocation": ({"kind": "manual"}, {"kind": "planned"}),
     "leg": ({"mode": "road"}, {"mode": "air"}),
     "consignment": ({"status": "planned"}, {"status": "received"}),
+    "routingplan": ({"status": "ready"}, {"status": "approved"}),
 }
 
 
