@@ -463,7 +463,7 @@ def _advance_line(
             line.refresh_from_db()
         elif move == "dispatch":
             leaves = dt.datetime.combine(line.available_from, dt.time(6), tzinfo=dt.UTC)
-            if line.source_depot is None or leaves > DEMO_NOW - dt.timedelta(days=12):
+            if line.source_depot is None:
                 return
             consignment = logistics.consignment_create(
                 actor=actor,
@@ -474,6 +474,8 @@ def _advance_line(
                     "lines": [{"pledge_line": line, "quantity": line.allocated}],
                 },
             )
+            if leaves > DEMO_NOW - dt.timedelta(days=12):
+                return  # not ready yet: planned, for the routing planner
             legs = _legs(consignment)
             if legs is not None:
                 hub_day = line.available_from + dt.timedelta(days=legs[0].transit_days + 1)
@@ -548,4 +550,14 @@ def load_demo(*, seed: int = 2024, progress: Progress = _quiet) -> dict[str, int
         plan = planning.plan_request(actor=command, title="Demo: first allocation run")
         planning.plan_compute(plan_id=plan.pk)
         counts["plans"] = 1
+    # and one routing plan over the consignments still planned
+    from convoy.logistics import routing_plans
+    from convoy.logistics.models import RoutingPlan
+
+    counts["routing_plans"] = 0
+    if not RoutingPlan.objects.exists():
+        progress("routing plan")
+        rplan = routing_plans.routing_request(actor=command, title="Demo: first routing run")
+        routing_plans.routing_compute(plan_id=rplan.pk)
+        counts["routing_plans"] = 1
     return counts

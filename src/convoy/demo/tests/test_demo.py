@@ -32,7 +32,11 @@ def test_reference_data_is_consistent() -> None:
 @pytest.mark.django_db
 def test_demo_loads_consistently_and_reloads_idempotently() -> None:
     counts = load_demo()
-    assert counts == {"requirements": 260, "pledges": 140, "plans": 1}
+    assert counts == {"requirements": 260, "pledges": 140, "plans": 1, "routing_plans": 1}
+    from convoy.logistics.models import RoutingPlan
+
+    rplan = RoutingPlan.objects.get()
+    assert rplan.status == "ready" and rplan.rows.exists(), rplan.error
     from convoy.planning.models import Plan
 
     plan = Plan.objects.get()
@@ -85,7 +89,7 @@ def test_demo_loads_consistently_and_reloads_idempotently() -> None:
     assert len(donor_totals(actor=users.get(username="command"))) > 10
     # loading again reuses what exists
     events = AuditEvent.objects.count()
-    assert load_demo() == {"requirements": 0, "pledges": 0, "plans": 0}
+    assert load_demo() == {"requirements": 0, "pledges": 0, "plans": 0, "routing_plans": 0}
     assert AuditEvent.objects.count() == events
     assert Requirement.objects.count() == 260
 
