@@ -194,7 +194,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ApiTokenStatusEnum": "convoy.nations.models.ApiToken.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ApiTokenStatusEnum": "convoy.nations.models.ApiToken.Status",
+        "ConsignmentStatusEnum": "convoy.logistics.models.Consignment.Status",
+        "PlanStatusEnum": "convoy.planning.models.Plan.Status",  # routing plans share it
+    },
 }
 
 CONVOY_COMMAND_NATION = "NSATU"
