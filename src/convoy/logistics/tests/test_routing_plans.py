@@ -85,16 +85,18 @@ def test_pages_and_api(
     api = APIClient()
     api.force_authenticate(cmd)
     with django_capture_on_commit_callbacks(execute=True):
-        r = api.post("/api/routing-plans/", {"horizon_days": 30, "time_limit": 10}, format="json")
-    assert r.status_code == 202 and r["Location"].startswith("/api/routing-plans/")
-    second = r.json()["id"]
+        queued = api.post(
+            "/api/routing-plans/", {"horizon_days": 30, "time_limit": 10}, format="json"
+        )
+    assert queued.status_code == 202 and queued["Location"].startswith("/api/routing-plans/")
+    second = queued.json()["id"]
     assert api.get(f"/api/routing-plans/{second}/").json()["status"] == "ready"
     routes = api.get(f"/api/routing-plans/{second}/routes/").json()["results"]
     assert routes[0]["quantity"] == 10 and len(routes[0]["legs"]) == 2
     body = api.get(f"/api/routing-plans/compare/?a={plan.pk}&b={second}").json()
     assert body["differences"] == []  # the same inputs, the same routes
-    r = api.post(f"/api/routing-plans/{second}/approve/", {}, format="json")
-    assert r.status_code == 200 and r.json()["status"] == "approved"
+    approved = api.post(f"/api/routing-plans/{second}/approve/", {}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
     deu = APIClient()
     deu.force_authenticate(world.users["deu"])
     assert deu.post("/api/routing-plans/", {}, format="json").status_code == 403
