@@ -56,8 +56,8 @@ How it is solved
 ================
 Identical consignments (same origin, destination, ready day, need-by day and priority) form one
 *lot*. The linear relaxation is solved by column generation over routes, never one variable per
-consignment x leg x day: a master LP (HiGHS' dual simplex through SciPy, rebuilt for every
-solve) has, per lot, one variable per known route plus one "undelivered" variable, one row per lot
+consignment x leg x day: a master LP (CLP through OR-Tools' pywraplp, warm-started as columns are
+added) has, per lot, one variable per known route plus one "undelivered" variable, one row per lot
 (its units), and a row per (leg, day) and (node, day) capacity, but only for capacities the plan
 has overloaded once (the others cannot bind) and only for lots with a route across such a row
 (every other lot keeps its best unconstrained route, which no dual can make worse). Pricing finds
