@@ -85,16 +85,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csc_matrix, vstack
+from ortools.linear_solver import pywraplp
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csc_matrix
 
 I64 = np.int64
 PRIORITIES = (1, 2, 3, 4)
 LATE_WEIGHT = np.array([0, 8, 4, 2, 1], dtype=I64)  # by priority
 INF = math.inf
-PER_LOT = 1  # columns per lot and pricing round (its best arrival days)
-PURGE_RC = INF  # a column unused and priced above this leaves the LP
-NEAR = 0.9  # a capacity row enters the master once the plan loads it past this share
 
 Progress = Callable[[int, str], Any]
 
@@ -352,16 +350,14 @@ class _Pricer:
         lot_dual: np.ndarray,
         want: float,
         among: np.ndarray,
-        per_lot: int = 1,
-    ) -> tuple[np.ndarray, dict[int, list[tuple[np.ndarray, np.ndarray, int]]]]:
+    ) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray, int]]]:
         """Minimum reduced cost per lot (``inf``: unreachable) and routes of lots below ``want``.
 
         ``leg_dual`` (M, T) and ``node_dual`` (N, T) are the capacity rows' duals (<= 0) by sorted
         leg / node and day; the arc price is ``alpha * cost - leg_dual - node_dual[head, arrival]``
         and the origin's handling ``-node_dual[origin, departure]``; the lateness is weighted by
         ``beta``; ``lot_dual`` is subtracted. Only lots flagged in ``among`` are priced (the
-        others get ``inf``). Routes come as (sorted legs, departures, arrival), per lot the best
-        of each of its ``per_lot`` arrival days of most negative reduced cost.
+        others get ``inf``). Routes come as (sorted legs, departures, arrival).
         """
         net, lots = self.net, self.lots
         T, N, M, H = net.T, net.N, net.M, net.H
@@ -373,7 +369,7 @@ class _Pricer:
         price = np.where(ok, price, INF)
         tt = np.where(ok, head_day, T)  # day layer of the head (T: an all-inf layer)
         reduced = np.full(lots.n, INF)
-        routes: dict[int, list[tuple[np.ndarray, np.ndarray, int]]] = {}
+        routes: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
         n_orig = len(self.origins)
         for d in self.dests.tolist():
             members = self.by_dest[d]
@@ -403,13 +399,7 @@ class _Pricer:
             reduced[members] = best - lot_dual[members]
             for i in np.flatnonzero(reduced[members] < want).tolist():
                 lot = int(members[i])
-                if per_lot > 1:  # the best routes of the lot's most negative arrival days
-                    rc = vals[i] - lot_dual[lot]
-                    cand = np.flatnonzero(rc < want)
-                    arrivals = cand[np.argsort(rc[cand], kind="stable")[:per_lot]].tolist()
-                else:
-                    arrivals = [int(best_a[i])]
-                routes[lot] = [self._route(V, first, price, tt, lot, a) for a in arrivals]
+                routes[lot] = self._route(V, first, price, tt, lot, int(best_a[i]))
         return reduced, routes
 
     def _route(
@@ -448,36 +438,31 @@ class _Pricer:
 
 
 class _Master:
-    """The restricted master LP, with only the rows and lots that matter, solved by HiGHS.
+    """The restricted master LP (pywraplp), with only the rows and lots that matter.
 
     A capacity row enters when the plan overloads it (rows never overloaded cannot bind); a lot
     enters when one of its routes crosses a row that is in (a lot outside has one route crossing
     no row in, which stays its best whatever the duals, as duals only raise arc prices). Lots
-    outside keep all their units on that route. The LP is built afresh as sparse matrices for
-    every solve and solved by HiGHS' dual simplex (through SciPy): from scratch, that is faster on
-    these masters than CLP or GLOP re-solving after columns or rows are added.
+    outside keep all their units on that route.
     """
 
-    def __init__(self, net: _Network, lots: _Lots) -> None:
+    def __init__(self, net: _Network, lots: _Lots, engine: str = "CLP") -> None:
         self.net, self.lots = net, lots
-        self.lot_rows: dict[int, int] = {}  # lot -> its row
-        self.rows: dict[int, int] = {}  # leg rows: rid, node rows: -1 - rid; -> row
+        self.solver = pywraplp.Solver.CreateSolver(engine)
+        self.solver.SuppressOutput()
+        self.inf = self.solver.infinity()
+        self.lot_rows: dict[int, Any] = {}
+        self.rows: dict[int, Any] = {}  # leg rows: rid, node rows: -1 - rid
         self.crossing: dict[int, list[int]] = {}  # row key -> columns crossing it
         self.columns: list[_Column] = []
-        self.col_keys: list[list[int]] = []
+        self.vars: list[Any] = []
         self.by_lot: list[list[int]] = [[] for _ in range(lots.n)]
         self.choice = np.full(lots.n, -1, dtype=I64)  # the route of a lot outside
-        self.late_cap: float | None = None
+        self.late_row: Any = None
+        self.late_cap = 0.0
+        self.objective = self.solver.Objective()
+        self.objective.SetMinimization()
         self.alpha, self.beta = 0.0, 1.0
-        self._x = np.zeros(0)
-        self._lot_dual = np.zeros(0)
-        self._row_dual = np.zeros(0)
-        self._late_dual = 0.0
-        self._cols: list[int] = []
-        self._rc = np.zeros(0)
-        self.dropped: set[int] = set()
-        self.protected: set[int] = set()
-        self.known: dict[tuple[int, bytes, bytes], int] = {}
 
     @staticmethod
     def keys(col: _Column) -> list[int]:
@@ -492,34 +477,47 @@ class _Master:
     def add(self, col: _Column) -> int:
         j = len(self.columns)
         self.columns.append(col)
-        keys = self.keys(col)
-        self.col_keys.append(keys)
+        self.vars.append(None)
         self.by_lot[col.lot].append(j)
-        for key in keys:
+        for key in self.keys(col):
             self.crossing.setdefault(key, []).append(j)
+        if col.lot in self.lot_rows:
+            self._var(j)
         return j
 
-    def add_new(self, col: _Column) -> bool:
-        """Add a column unless known; a known one left out of the LP comes back. New to it?"""
-        key = (col.lot, col.legs.tobytes(), col.deps.tobytes())
-        j = self.known.get(key)
-        if j is None:
-            self.known[key] = self.add(col)
-            return True
-        if j in self.dropped:
-            self.dropped.discard(j)
-            return True
-        return False
+    def _var(self, j: int) -> None:
+        col = self.columns[j]
+        v = self.solver.NumVar(0.0, self.inf, "")
+        self.vars[j] = v
+        self.lot_rows[col.lot].SetCoefficient(v, 1.0)
+        for key in self.keys(col):
+            row = self.rows.get(key)
+            if row is not None:
+                row.SetCoefficient(v, 1.0)
+        if self.late_row is not None:
+            self.late_row.SetCoefficient(v, float(col.late))
+        self.objective.SetCoefficient(v, self.alpha * col.cost + self.beta * col.late)
 
     def activate_lot(self, lot: int) -> None:
-        self.lot_rows.setdefault(lot, len(self.lot_rows))
+        if lot in self.lot_rows:
+            return
+        size = float(self.lots.size[lot])
+        self.lot_rows[lot] = self.solver.Constraint(size, size, "")
+        if self.late_row is not None:
+            self.late_row.SetUb(self.late_cap - self.outside_late())
+        for j in self.by_lot[lot]:
+            self._var(j)
 
     def add_row(self, key: int) -> None:
         if key in self.rows:
             return
-        self.rows[key] = len(self.rows)
+        row = self.rows[key] = self.solver.Constraint(-self.inf, self.cap_of(key), "")
         for j in self.crossing.get(key, []):
-            self.activate_lot(self.columns[j].lot)
+            lot = self.columns[j].lot
+            if lot in self.lot_rows:
+                row.SetCoefficient(self.vars[j], 1.0)
+            else:
+                self.activate_lot(lot)  # sets this row's coefficient too
 
     def outside(self) -> np.ndarray:
         out = np.ones(self.lots.n, dtype=bool)
@@ -536,107 +534,55 @@ class _Master:
 
     def set_objective(self, alpha: float, beta: float) -> None:
         self.alpha, self.beta = alpha, beta
+        for col, v in zip(self.columns, self.vars, strict=True):
+            if v is not None:
+                self.objective.SetCoefficient(v, alpha * col.cost + beta * col.late)
 
     def cap_lateness(self, cap: float) -> None:
-        """Cap the lateness; the columns of the current solution (which meets it) never leave."""
         self.late_cap = cap
-        self.protected.update(np.flatnonzero(self._x > 0.0).tolist())
-
-    def inside_columns(self) -> list[int]:
-        return [j for lot in self.lot_rows for j in self.by_lot[lot] if j not in self.dropped]
-
-    def purge(self) -> None:
-        """Leave out of the LP the columns unused by its last solution and priced above zero.
-
-        They stay known (the integer plan may use them) and pricing brings back any it needs.
-        """
-        gone = np.flatnonzero((self._rc > PURGE_RC) & (self._x[self._cols] <= 0.0))
-        cols = [self._cols[i] for i in gone.tolist()]
-        # the undelivered columns stay: they keep the LP feasible; so do the protected ones
-        self.dropped.update(
-            j for j in cols if self.columns[j].arrival >= 0 and j not in self.protected
-        )
+        self.late_row = self.solver.Constraint(-self.inf, cap - self.outside_late(), "lateness")
+        for col, v in zip(self.columns, self.vars, strict=True):
+            if v is not None:
+                self.late_row.SetCoefficient(v, float(col.late))
 
     def solve(self) -> float:
         """The LP's optimum over all lots (those outside at their fixed value)."""
-        self._x = np.zeros(len(self.columns))
-        self._lot_dual = np.zeros(len(self.lot_rows))
-        self._row_dual = np.zeros(len(self.rows))
-        self._late_dual = 0.0
-        z = 0.0
         if self.lot_rows:
-            cols = self.inside_columns()
-            nv = len(cols)
-            rows_of = self.rows
-            ri: list[int] = []
-            ci: list[int] = []
-            for v, j in enumerate(cols):
-                for key in self.col_keys[j]:
-                    r = rows_of.get(key)
-                    if r is not None:
-                        ri.append(r)
-                        ci.append(v)
-            late = np.array([self.columns[j].late for j in cols], dtype=float)
-            cost = np.array([self.columns[j].cost for j in cols], dtype=float)
-            n_cap = len(rows_of)
-            b_ub = np.fromiter((self.cap_of(k) for k in rows_of), dtype=float, count=n_cap)
-            a_ub = csc_matrix((np.ones(len(ri)), (ri, ci)), shape=(n_cap, nv))
-            if self.late_cap is not None:
-                a_ub = vstack([a_ub, csc_matrix(late.reshape(1, -1))], format="csc")
-                b_ub = np.append(b_ub, self.late_cap - self.outside_late())
-            lot_row = [self.lot_rows[self.columns[j].lot] for j in cols]
-            a_eq = csc_matrix(
-                (np.ones(nv), (lot_row, np.arange(nv))), shape=(len(self.lot_rows), nv)
-            )
-            b_eq = self.lots.size[list(self.lot_rows)].astype(float)
-            res = linprog(
-                self.alpha * cost + self.beta * late,
-                A_ub=a_ub if a_ub.shape[0] else None,
-                b_ub=b_ub if a_ub.shape[0] else None,
-                A_eq=a_eq,
-                b_eq=b_eq,
-                bounds=(0.0, None),
-                method="highs-ds",
-            )
-            if res.status != 0:
-                raise RuntimeError(f"routing: master LP not solved ({res.message})")
-            z = float(res.fun)
-            self._x[cols] = res.x
-            self._cols = cols
-            y_ub = np.asarray(res.ineqlin.marginals, dtype=float) if a_ub.shape[0] else None
-            obj = self.alpha * cost + self.beta * late
-            self._rc = obj - a_eq.T @ np.asarray(res.eqlin.marginals, dtype=float)
-            if y_ub is not None:
-                self._rc = self._rc - a_ub.T @ y_ub
-            self._lot_dual = np.asarray(res.eqlin.marginals, dtype=float)
-            if a_ub.shape[0]:
-                ub = np.asarray(res.ineqlin.marginals, dtype=float)
-                self._row_dual = ub[:n_cap]
-                if self.late_cap is not None:
-                    self._late_dual = float(ub[n_cap])
+            status = self.solver.Solve()
+            if status != pywraplp.Solver.OPTIMAL:
+                raise RuntimeError(f"routing: master LP not solved (status {status})")
+            z = float(self.objective.Value())
+        else:
+            z = 0.0
         return z + self.alpha * self.outside_value("cost") + self.beta * self.outside_late()
 
     def duals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         net = self.net
         leg = np.zeros(net.M * net.T)
         node = np.zeros(net.N * net.T)
-        keys = np.fromiter(self.rows, dtype=I64, count=len(self.rows))
-        is_leg = keys >= 0
-        leg[keys[is_leg]] = self._row_dual[is_leg]
-        node[-1 - keys[~is_leg]] = self._row_dual[~is_leg]
+        for key, row in self.rows.items():
+            if key >= 0:
+                leg[key] = row.dual_value()
+            else:
+                node[-1 - key] = row.dual_value()
         lot = np.full(self.lots.n, np.nan)
-        lot[np.fromiter(self.lot_rows, dtype=I64, count=len(self.lot_rows))] = self._lot_dual
+        for i, row in self.lot_rows.items():
+            lot[i] = row.dual_value()
+        solved = self.late_row is not None and self.lot_rows
+        late = self.late_row.dual_value() if solved else 0.0
         # duals of <= rows in a minimisation are <= 0; clip numerical noise
         return (
             np.minimum(leg, 0.0).reshape(net.M, net.T),
             np.minimum(node, 0.0).reshape(net.N, net.T),
             lot,
-            min(self._late_dual, 0.0),
+            min(late, 0.0),
         )
 
     def values(self) -> np.ndarray:
         x = np.zeros(len(self.columns))
-        x[: len(self._x)] = self._x
+        for j, v in enumerate(self.vars):
+            if v is not None:
+                x[j] = v.solution_value()
         out = np.flatnonzero(self.outside())
         x[self.choice[out]] = self.lots.size[out]
         return x
@@ -656,14 +602,8 @@ class _Master:
         node_load = np.bincount(nodes, wn, net.N * net.T)
         leg_cap = np.repeat(net.cap, net.T)
         node_cap = np.repeat(net.node_cap, net.T)
-        if not (
-            ((leg_cap > 0) & (leg_load > leg_cap + 1e-6)).any()
-            or ((node_cap > 0) & (node_load > node_cap + 1e-6)).any()
-        ):
-            return []
-        # with the overloaded rows, those nearly full too: the next solution would overload them
-        bad_leg = np.flatnonzero((leg_cap > 0) & (leg_load > NEAR * leg_cap + 1e-6))
-        bad_node = np.flatnonzero((node_cap > 0) & (node_load > NEAR * node_cap + 1e-6))
+        bad_leg = np.flatnonzero((leg_cap > 0) & (leg_load > leg_cap + 1e-6))
+        bad_node = np.flatnonzero((node_cap > 0) & (node_load > node_cap + 1e-6))
         keys = [*bad_leg.tolist(), *(-1 - bad_node).tolist()]
         return [k for k in keys if k not in self.rows]
 
@@ -781,6 +721,7 @@ def solve(
     *,
     time_limit: float | None = None,
     progress: Progress | None = None,
+    engine: str = "CLP",
 ) -> RoutingResult:
     """Route the consignments by the rule of the module docstring (see there for the method).
 
@@ -802,7 +743,7 @@ def solve(
     net = _Network(problem)
     lots = _Lots(problem)
     pricer = _Pricer(net, lots)
-    master = _Master(net, lots)
+    master = _Master(net, lots, engine)
     none = np.zeros(0, dtype=I64)
     undelivered = [master.add(_column(net, lots, lot, none, none)) for lot in range(lots.n)]
     master.choice[:] = undelivered
@@ -816,7 +757,7 @@ def solve(
         zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone
     )
     reachable_lot = np.isfinite(reduced)
-    for lot, ((legs, deps, _a),) in sorted(routes.items()):
+    for lot, (legs, deps, _a) in sorted(routes.items()):
         master.choice[lot] = master.add(_column(net, lots, lot, legs, deps))
     lap("build")
     say(5, "routes")
@@ -837,15 +778,12 @@ def solve(
             stats["iterations"] += 1
             x = master.values()
             over = master.overloaded(x)
-            leg_dual, node_dual, lot_dual, late_dual = master.duals()
-            inside = ~master.outside()
-            if over and time.perf_counter() - t0 > 0.7 * limit:
-                # out of time: only make the plan meet every capacity, no more columns
+            if over:  # rows that bind and were not in: add them and solve again
                 for key in over:
                     master.add_row(key)
                 continue
-            # price even when rows were overloaded: the master without them is a relaxation, so
-            # its Lagrangian bound holds all the same, and rows and columns enter in one round
+            leg_dual, node_dual, lot_dual, late_dual = master.duals()
+            inside = ~master.outside()
             reduced, routes = pricer.price(
                 leg_dual,
                 node_dual,
@@ -854,28 +792,17 @@ def solve(
                 np.nan_to_num(lot_dual),
                 -1e-9 * max(1.0, abs(z)),
                 inside,
-                PER_LOT,
             )
             rc = np.where(inside & np.isfinite(reduced), reduced, 0.0)
             lb = z + float(np.minimum(rc, 0.0) @ lots.size) - slack
             bounds[phase] = max(bounds[phase], lb)
-            master.purge()
-            for key in over:  # rows that bind and were not in
-                master.add_row(key)
-            done = not routes or z - bounds[phase] <= 1e-9 * max(1.0, abs(z)) + slack
-            if done and not over:
+            if not routes or z - bounds[phase] <= 1e-9 * max(1.0, abs(z)) + slack:
                 converged[phase] = True
                 break
-            if not over and time.perf_counter() - t0 > 0.7 * limit:
+            if time.perf_counter() - t0 > 0.7 * limit:
                 break  # keep the solved master's values
-            if done:
-                continue
-            fresh = 0
-            for lot, found in sorted(routes.items()):
-                for legs, deps, _a in found:
-                    fresh += master.add_new(_column(net, lots, lot, legs, deps))
-            if not fresh and not over:
-                break  # only known columns price below zero (LP tolerance): stop, bound holds
+            for lot, (legs, deps, _a) in sorted(routes.items()):
+                master.add(_column(net, lots, lot, legs, deps))
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
         lap(f"lp{phase + 1}")
     stats["columns"] = len(master.columns)
