@@ -1,12 +1,13 @@
 """Routing plans: schedule the planned consignments over the network (``solvers.routing``),
 review, compare and approve; approval sets the consignments' planned routes.
 
-Days are counted from the run's day (day 0). A consignment is ready on its ready day (today at
-the earliest) and needed by its needed-by day (the horizon when it has none); its units are its
-lines' quantities. Nodes and legs bring their daily capacities and legs their km as cost. The
-solver may split a consignment over several routes; approving gives each consignment the route of
-its largest part (the split is shown on the plan for the command to act on by hand).
-"""
+Days are counted from the run's day (day 0). A planned consignment takes part when it is ready
+within the horizon (the others are counted as left for a later run); it is ready on its ready
+day (today at the earliest) and needed by its needed-by day (the horizon when it has none); its
+units are its lines' quantities. Nodes and legs bring their daily capacities and legs their km
+as cost. The solver may split a consignment over several routes; approving gives each
+consignment the route of its largest part (the split is shown on the plan for the command to act
+on by hand)."""
 
 from __future__ import annotations
 
@@ -78,12 +79,14 @@ def routing_inputs(*, actor: Any, parameters: Mapping[str, Any]) -> RoutingInput
         for leg in restrict(Leg.objects.all(), actor, "view").order_by("pk")
         if leg.origin_id in index and leg.destination_id in index
     ]
-    consignments = list(
-        restrict(Consignment.objects.all(), actor, "view")
-        .filter(status=Consignment.Status.PLANNED)
-        .annotate(units=Sum("lines__quantity"))
-        .order_by("pk")
+    planned = restrict(Consignment.objects.all(), actor, "view").filter(
+        status=Consignment.Status.PLANNED
     )
+    last_day = day0 + dt.timedelta(days=horizon)
+    consignments = list(
+        planned.filter(ready_on__lte=last_day).annotate(units=Sum("lines__quantity")).order_by("pk")
+    )
+    later = planned.filter(ready_on__gt=last_day).count()  # not ready within the horizon
 
     def day(value: dt.date | None, default: int) -> int:
         return default if value is None else min(max((value - day0).days, 0), horizon)
@@ -106,6 +109,7 @@ def routing_inputs(*, actor: Any, parameters: Mapping[str, Any]) -> RoutingInput
     snap = {
         "day0": day0.isoformat(),
         "consignments": len(consignments),
+        "ready_after_horizon": later,
         "nodes": len(nodes),
         "legs": len(legs),
         "units": int(problem.cons_size.sum()),

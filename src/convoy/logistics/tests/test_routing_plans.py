@@ -46,6 +46,13 @@ def test_a_run_routes_through_the_hub_and_approval_sets_the_route(
     assert AuditEvent.objects.filter(action="routing_plan.approve").count() == 1
     with pytest.raises(Conflict):  # approved already
         routing_plans.routing_approve(actor=cmd, plan=plan)
+    # a consignment ready only after the horizon waits for a later run
+    c.ready_on = timezone.localdate() + dt.timedelta(days=40)
+    c.save()
+    later = run(world, horizon_days=30, time_limit=10)
+    assert later.inputs["consignments"] == 0 and later.inputs["ready_after_horizon"] == 1
+    c.ready_on = timezone.localdate()
+    c.save()
     # a later run supersedes it when approved; a stale one is refused
     again = run(world, horizon_days=30, time_limit=10)
     services.consignment_dispatch(actor=cmd, consignment=c)
