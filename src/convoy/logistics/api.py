@@ -368,7 +368,7 @@ class RoutingPlanViewSet(SpecViewSet):
         for pk in (a_id, b_id):
             self.kwargs["pk"] = pk
             plans.append(self.get_object())  # an invisible one: 404, and the refusal noted
-        result = routing_compare(plans[0], plans[1])
+        result = routing_compare(plans[0], plans[1], request.user)
         for row in result["differences"]:
             for key in ("a", "b"):
                 if row[key] is not None:

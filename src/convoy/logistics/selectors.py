@@ -89,18 +89,18 @@ def node_loads(*, actor: Any, nodes: list[Node], start: dt.date, days: int) -> d
     """Planned and actual units per day through each of ``nodes``, from ``start`` for ``days``."""
     end = start + dt.timedelta(days=days)
     ids = [n.pk for n in nodes]
-    visible = restrict(Consignment.objects.all(), actor, "view")
-    units = dict(visible.annotate(units=Sum("lines__quantity")).values_list("pk", "units"))
     planned: dict[tuple[int, dt.date], int] = defaultdict(int)
     actual: dict[tuple[int, dt.date], int] = defaultdict(int)
+    visible = restrict(Consignment.objects.all(), actor, "view")
+    passes: list[tuple[dict[tuple[int, dt.date], int], int, int, dt.date]] = []
     for cid, node_id, day in RouteStep.objects.filter(
         consignment__in=visible, leg__destination__in=ids, arrives_on__gte=start, arrives_on__lt=end
     ).values_list("consignment", "leg__destination", "arrives_on"):
-        planned[(node_id, day)] += units.get(cid) or 0
+        passes.append((planned, cid, node_id, day))
     for cid, node_id, day in visible.filter(
         origin__in=ids, ready_on__gte=start, ready_on__lt=end
     ).values_list("pk", "origin", "ready_on"):
-        planned[(node_id, day)] += units.get(cid) or 0
+        passes.append((planned, cid, node_id, day))
     for cid, node_id, when in TrackingEvent.objects.filter(
         consignment__in=visible,
         node__in=ids,
@@ -108,7 +108,15 @@ def node_loads(*, actor: Any, nodes: list[Node], start: dt.date, days: int) -> d
         occurred_at__date__gte=start,
         occurred_at__date__lt=end,
     ).values_list("consignment", "node", "occurred_at"):
-        actual[(node_id, when.date())] += units.get(cid) or 0
+        passes.append((actual, cid, node_id, when.date()))
+    # units of just the consignments that pass in the window (one query)
+    units = dict(
+        Consignment.objects.filter(pk__in={p[1] for p in passes})
+        .annotate(units=Sum("lines__quantity"))
+        .values_list("pk", "units")
+    )
+    for counts, cid, node_id, day in passes:
+        counts[(node_id, day)] += units.get(cid) or 0
     out = {}
     for node in nodes:
         load = NodeLoad(node)

@@ -15,7 +15,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from convoy.core.access import actor_context
+from convoy.core.access import actor_context, restrict
 from convoy.core.errors import DomainError, apply_to_form
 from convoy.core.registry import ActionButton, ModelSpec, register
 from convoy.core.views import object_or_refuse
@@ -325,9 +325,14 @@ def _approve_routing(
     return routing_plans.routing_approve(actor=actor, plan=obj, reason=reason)
 
 
-def routing_rows(plan: RoutingPlan) -> list[dict[str, Any]]:
-    """The proposals with their legs named, for the page and the comparison."""
-    rows = list(plan.rows.select_related("consignment__origin", "consignment__destination"))
+def routing_rows(plan: RoutingPlan, actor: Any) -> list[dict[str, Any]]:
+    """The proposals (of the consignments the user may see) with their legs named."""
+    visible = restrict(Consignment.objects.all(), actor, "view")
+    rows = list(
+        plan.rows.filter(consignment__in=visible).select_related(
+            "consignment__origin", "consignment__destination"
+        )
+    )
     legs = {
         x.pk: x
         for x in Leg.objects.filter(pk__in={i for r in rows for i in r.legs}).select_related(
@@ -345,7 +350,12 @@ def routing_rows(plan: RoutingPlan) -> list[dict[str, Any]]:
 
 
 def routing_context(request: HttpRequest, obj: RoutingPlan) -> dict[str, Any]:
-    return {"plan": obj, "job": obj.job, "rows": routing_rows(obj)[:500], "o": obj.objective}
+    return {
+        "plan": obj,
+        "job": obj.job,
+        "rows": routing_rows(obj, request.user)[:500],
+        "o": obj.objective,
+    }
 
 
 ROUTING_PLAN = register(
@@ -424,8 +434,9 @@ def routing_plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def routing_compare(a: RoutingPlan, b: RoutingPlan) -> dict[str, Any]:
-    """Two plans side by side: objectives, and per consignment its arrival and lateness."""
+def routing_compare(a: RoutingPlan, b: RoutingPlan, actor: Any) -> dict[str, Any]:
+    """Two plans side by side: objectives, and per consignment (that the user may see) its
+    arrival and lateness."""
 
     def per(plan: RoutingPlan) -> dict[int, tuple[Any, int, int]]:
         out: dict[int, tuple[Any, int, int]] = {}
@@ -435,11 +446,15 @@ def routing_compare(a: RoutingPlan, b: RoutingPlan) -> dict[str, Any]:
 
     pa, pb = per(a), per(b)
     ids = sorted(set(pa) | set(pb))
-    refs = dict(Consignment.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    refs = dict(
+        restrict(Consignment.objects.all(), actor, "view")
+        .filter(pk__in=ids)
+        .values_list("pk", "reference")
+    )
     rows = [
-        {"consignment": cid, "reference": refs.get(cid, cid), "a": pa.get(cid), "b": pb.get(cid)}
+        {"consignment": cid, "reference": refs[cid], "a": pa.get(cid), "b": pb.get(cid)}
         for cid in ids
-        if pa.get(cid) != pb.get(cid)
+        if cid in refs and pa.get(cid) != pb.get(cid)
     ]
     keys = ["weighted_lateness", "cost_km", "units_late", "units_undelivered", "split"]
     objective = [
@@ -458,7 +473,7 @@ def routing_plan_compare(request: HttpRequest) -> HttpResponse:
     status = 200
     if both:
         if form.is_valid():
-            result = routing_compare(form.cleaned_data["a"], form.cleaned_data["b"])
+            result = routing_compare(form.cleaned_data["a"], form.cleaned_data["b"], request.user)
         else:
             status = 400
     context = {"form": form, "result": result}
