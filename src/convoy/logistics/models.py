@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from convoy.core.models import OwnedModel, TimestampedModel
+from convoy.core.models import OwnedModel, PlanRun, TimestampedModel
 
 
 class Node(TimestampedModel):
@@ -281,54 +281,11 @@ class RouteStep(TimestampedModel):
         return f"{self.seq}. {self.leg} {self.departs_on} → {self.arrives_on}"
 
 
-class RoutingPlan(TimestampedModel):
+class RoutingPlan(PlanRun):
     """A routing planner run: planned consignments scheduled over the network, for review."""
 
-    access_policy = "command"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        READY = "ready", _("ready for review")
-        FAILED = "failed", _("failed")
-        APPROVED = "approved", _("approved")
-        SUPERSEDED = "superseded", _("superseded")
-
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    inputs = models.JSONField(_("inputs snapshot"), default=dict, blank=True)
-    objective = models.JSONField(_("objective"), default=dict, blank=True)
-    timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    job = models.ForeignKey(
-        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("run by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PlanRun.Meta):
         verbose_name = _("routing plan")
-
-    def __str__(self) -> str:
-        return f"{self.reference} {self.title}"
 
 
 class RoutingPlanRow(models.Model):
