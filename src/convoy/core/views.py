@@ -5,6 +5,7 @@ Every read starts from ``restrict``; every write calls the model's service."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -371,3 +372,35 @@ def registry_urls() -> list[Any]:
     for spec in REGISTRY.values():
         urls += spec_urls(spec)
     return urls
+
+
+def start_run(
+    request: HttpRequest,
+    *,
+    form: Any,
+    queue: Callable[..., Any],
+    enqueue: Callable[[Any], None],
+    template: str,
+    detail: str,
+) -> HttpResponse:
+    """An optimiser's run page: on a valid POST, ``queue(actor=, title=, parameters=)`` makes
+    the plan, ``enqueue`` hands it to the worker once the request commits, and the plan's page
+    (url name ``detail``) shows its progress; bad parameters come back with their errors."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                plan = queue(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    parameters=form.cleaned_data,
+                )
+            except DomainError as exc:
+                apply_to_form(form, exc)
+                status = exc.status
+            else:
+                enqueue(plan)
+                return redirect(detail, plan.pk)
+        else:
+            status = 400
+    return render(request, template, {"form": form}, status=status)

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from convoy.core.access import actor_context, restrict
 from convoy.core.errors import DomainError, apply_to_form
 from convoy.core.registry import ActionButton, ModelSpec, register
-from convoy.core.views import object_or_refuse
+from convoy.core.views import object_or_refuse, start_run
 
 from . import routing_plans, services
 from .forms import (
@@ -403,25 +403,14 @@ ROUTING_PLAN = register(
 def routing_plan_run(request: HttpRequest) -> HttpResponse:
     """Start a routing run: parameters, then the plan page shows its progress."""
     routing_plans.require_planner(request.user)
-    form = RoutingRunForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                plan = routing_plans.routing_request(
-                    actor=request.user,
-                    title=form.cleaned_data["title"],
-                    parameters=form.cleaned_data,
-                )
-            except DomainError as exc:
-                apply_to_form(form, exc)
-                status = exc.status
-            else:
-                routing_plans.routing_enqueue(plan)
-                return redirect("routingplan_detail", plan.pk)
-        else:
-            status = 400
-    return render(request, "logistics/routing_run.html", {"form": form}, status=status)
+    return start_run(
+        request,
+        form=RoutingRunForm(request.POST or None),
+        queue=routing_plans.routing_request,
+        enqueue=routing_plans.routing_enqueue,
+        template="logistics/routing_run.html",
+        detail="routingplan_detail",
+    )
 
 
 @login_required

@@ -9,13 +9,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from convoy.core.access import can_add, restrict
-from convoy.core.errors import DomainError, apply_to_form
 from convoy.core.registry import ActionButton, ModelSpec, register
-from convoy.core.views import object_or_refuse
+from convoy.core.views import object_or_refuse, start_run
 
 from . import services
 from .forms import AllocationFilter, AllocationForm, CompareForm, PlanFilter, RunForm
@@ -181,25 +180,14 @@ ALLOCATION = register(
 def plan_run(request: HttpRequest) -> HttpResponse:
     """Start an allocation run: parameters, then the plan page shows its progress."""
     services.require_planner(request.user)
-    form = RunForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                plan = services.plan_request(
-                    actor=request.user,
-                    title=form.cleaned_data["title"],
-                    parameters=form.cleaned_data,
-                )
-            except DomainError as exc:
-                apply_to_form(form, exc)
-                status = exc.status
-            else:
-                services.plan_enqueue(plan)
-                return redirect("plan_detail", plan.pk)
-        else:
-            status = 400
-    return render(request, "planning/run.html", {"form": form}, status=status)
+    return start_run(
+        request,
+        form=RunForm(request.POST or None),
+        queue=services.plan_request,
+        enqueue=services.plan_enqueue,
+        template="planning/run.html",
+        detail="plan_detail",
+    )
 
 
 @login_required
