@@ -177,6 +177,13 @@ class ReceiptSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SplitSerializer(serializers.Serializer):
+    quantities = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=2, max_length=500
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ConsignmentViewSet(SpecViewSet):
     """Consignments. The donor (or command staff) creates one by hand from allocated units and
     dispatches it; hub operators record arrivals and departures at their nodes; the receiving
@@ -236,6 +243,20 @@ class ConsignmentViewSet(SpecViewSet):
                 note=s.validated_data.get("note", ""),
             )
         return with_etag(Response(self.get_serializer(c).data))
+
+    @extend_schema(request=SplitSerializer, responses={201: ConsignmentSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="split", url_name="split")
+    def split(self, request: Request, pk: Any = None) -> Response:
+        """Split a planned consignment into parts (units, in order): it keeps the first part and
+        a new planned consignment takes each other part; lines are shared out in order."""
+        c = self.get_object()
+        s = SplitSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        with self._precondition():
+            parts = services.consignment_split(
+                actor=request.user, consignment=c, **s.validated_data
+            )
+        return Response(self.get_serializer(parts, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: ConsignmentSerializer(many=True)})
     @action(
@@ -329,7 +350,7 @@ class RoutingPlanViewSet(SpecViewSet):
 
     approve = lifecycle_action(
         "approve",
-        doc="Set every consignment's route to its largest part (command nation).",
+        doc="Set every consignment's route, splitting those the plan splits (command nation).",
         request=ReasonSerializer,
         response=RoutingPlanSerializer,
     )

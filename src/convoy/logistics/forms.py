@@ -50,6 +50,23 @@ class ConsignmentFilter(SearchFilterSet):
         fields = ["status", "origin", "destination", "priority"]
 
 
+class SplitForm(forms.Form):
+    """Parts of a planned consignment, in units: the first stays, each other one is new."""
+
+    quantities = forms.CharField(
+        label=_("parts (units, comma-separated)"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "40, 20, 10"}),
+    )
+
+    def clean_quantities(self) -> list[int]:
+        raw = [p.strip() for p in self.cleaned_data["quantities"].replace(";", ",").split(",")]
+        try:
+            return [int(p) for p in raw if p]
+        except ValueError:
+            raise forms.ValidationError(_("Give whole units, separated by commas.")) from None
+
+
 class TrackForm(forms.Form):
     """An arrival, a departure or a hand-over (the node is where it arrives)."""
 

@@ -5,9 +5,9 @@ Days are counted from the run's day (day 0). A planned consignment takes part wh
 within the horizon (the others are counted as left for a later run); it is ready on its ready
 day (today at the earliest) and needed by its needed-by day (the horizon when it has none); its
 units are its lines' quantities. Nodes and legs bring their daily capacities and legs their km
-as cost. The solver may split a consignment over several routes; approving gives each
-consignment the route of its largest part (the split is shown on the plan for the command to act
-on by hand)."""
+as cost. The solver may split a consignment over several routes; approving splits it the same
+way (``consignment_split``): the largest part keeps the consignment, every other part becomes a
+consignment of its own with its route, and undelivered units wait in one for a later run."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from convoy.core.jobs import job_create, job_fail, job_finish, job_progress, job
 from convoy.core.services import lock_for, next_reference
 
 from .models import Consignment, Leg, Node, RoutingPlan, RoutingPlanRow
-from .services import consignment_set_route
+from .services import consignment_set_route, consignment_split
 
 LIMITS = {"horizon_days": (7, 180, 60), "time_limit": (1, 120, 25)}
 
@@ -259,8 +259,11 @@ def _store(
 
 @transaction.atomic
 def routing_approve(*, actor: Any, plan: RoutingPlan, reason: str = "") -> RoutingPlan:
-    """Give every consignment of the plan the route of its largest part, in one audited step;
-    refused (nothing changes) when a consignment left or changed since the run."""
+    """Give every consignment of the plan its route, in one audited step: a consignment the plan
+    splits is split (``consignment_split``), its largest part keeping the consignment, each
+    other part a new consignment with its own route, and units not delivered within the
+    horizon a consignment of their own, without a route, for a later run. Refused (nothing
+    changes) when a consignment left or changed since the run."""
     current = lock_for(RoutingPlan, actor, "approve", plan.pk)
     if current.status != RoutingPlan.Status.READY:
         raise Conflict(
@@ -275,23 +278,34 @@ def routing_approve(*, actor: Any, plan: RoutingPlan, reason: str = "") -> Routi
     )
     if {str(k): v for k, v in now.items()} != versions:
         raise Conflict(_("Consignments changed since this plan was computed. Run it again."))
-    best: dict[int, RoutingPlanRow] = {}
-    for row in current.rows.filter(quantity__gt=0).order_by("consignment", "-quantity", "part"):
-        best.setdefault(row.consignment_id, row)
-    legs = {x.pk: x for x in Leg.objects.filter(pk__in={i for r in best.values() for i in r.legs})}
-    for cid, row in best.items():
-        if not row.legs:
-            continue  # already where it must be
-        steps = [
-            (legs[leg_id], dt.date.fromisoformat(day))
-            for leg_id, day in zip(row.legs, row.departures, strict=True)
-        ]
-        consignment_set_route(
-            actor=actor,
-            consignment=Consignment(pk=cid),
-            steps=steps,
-            reason=current.reference,
-        )
+    parts: dict[int, list[RoutingPlanRow]] = {}
+    left: dict[int, int] = {}
+    for row in current.rows.order_by("consignment", "-quantity", "part"):
+        left[row.consignment_id] = row.undelivered
+        if row.quantity > 0:
+            parts.setdefault(row.consignment_id, []).append(row)
+    wanted = {i for rows in parts.values() for r in rows for i in r.legs}
+    legs = {x.pk: x for x in Leg.objects.filter(pk__in=wanted)}
+    for cid, rows in parts.items():
+        quantities = [r.quantity for r in rows] + ([left[cid]] if left[cid] else [])
+        pieces: list[Consignment] = [Consignment(pk=cid)]
+        if len(quantities) > 1:  # split parts go their own ways; undelivered units wait
+            pieces = consignment_split(
+                actor=actor,
+                consignment=pieces[0],
+                quantities=quantities,
+                reason=current.reference,
+            )
+        for piece, row in zip(pieces, rows, strict=False):
+            if not row.legs:
+                continue  # already where it must be
+            steps = [
+                (legs[leg_id], dt.date.fromisoformat(day))
+                for leg_id, day in zip(row.legs, row.departures, strict=True)
+            ]
+            consignment_set_route(
+                actor=actor, consignment=piece, steps=steps, reason=current.reference
+            )
     before = snapshot(current)
     RoutingPlan.objects.filter(status=RoutingPlan.Status.APPROVED).exclude(pk=current.pk).update(
         status=RoutingPlan.Status.SUPERSEDED

@@ -532,6 +532,91 @@ def consignment_cancel(*, actor: Any, consignment: Consignment, reason: str = ""
 
 
 @transaction.atomic
+def consignment_split(
+    *, actor: Any, consignment: Consignment, quantities: list[int], reason: str = ""
+) -> list[Consignment]:
+    """Split a planned consignment into parts of the given units, in order: the consignment keeps
+    the first part and a new planned consignment (same donor, ends, days and priority) takes
+    each other part. Lines are shared out in their order, a line split between two parts where
+    it must be; every part keeps its lines' pledge lines and allocations. Returns the parts,
+    the consignment first. The owner or command staff split it, before it is dispatched."""
+    c = lock_for(Consignment, actor, "change", consignment.pk)
+    if c.status != Status.PLANNED:
+        raise Conflict(_("Only a planned consignment can be split; this one has left."))
+    try:
+        wanted = [int(q) for q in quantities]
+    except (TypeError, ValueError):
+        raise DomainError(_("Give the parts as whole units."), field="quantities") from None
+    lines = list(c.lines.order_by("pk"))
+    total = sum(line.quantity for line in lines)
+    if len(wanted) < 2 or min(wanted) < 1:
+        raise DomainError(
+            _("Give at least two parts of at least one unit each."), field="quantities"
+        )
+    if sum(wanted) != total:
+        raise DomainError(
+            _("The parts add up to %(parts)s units; the consignment has %(total)s.")
+            % {"parts": sum(wanted), "total": total},
+            field="quantities",
+        )
+    before = {**snapshot(c), "lines": [[x.pledge_line_id, x.quantity] for x in lines]}
+    # share the lines out: (pledge line, allocation, quantity) per part, in order
+    shares: list[list[tuple[int, int | None, int]]] = [[] for _ in wanted]
+    part, room = 0, wanted[0]
+    for line in lines:
+        left = line.quantity
+        while left:
+            take = min(left, room)
+            shares[part].append((line.pledge_line_id, line.allocation_id, take))
+            left -= take
+            room -= take
+            if not room and part + 1 < len(wanted):
+                part += 1
+                room = wanted[part]
+    # the consignment keeps the first share, a prefix of its lines: they shrink (or go)
+    room = wanted[0]
+    for line in lines:
+        qty = min(room, line.quantity)
+        room -= qty
+        if not qty:
+            line.delete()
+        elif qty != line.quantity:
+            line.quantity = qty
+            line.save(update_fields=["quantity", "updated_at"])
+    c.version += 1
+    c.save(update_fields=["version", "updated_at"])
+    parts = [c]
+    for share in shares[1:]:
+        parts.append(
+            _make(
+                actor,
+                owner_id=c.owner_id,
+                origin=c.origin,
+                destination=c.destination,
+                ready_on=c.ready_on,
+                need_by=c.need_by,
+                priority=c.priority,
+                notes=_("Split from %(ref)s.") % {"ref": c.reference}
+                + (f"\n{c.notes}" if c.notes else ""),
+                lines=share,
+                reason=reason or c.reference,
+            )
+        )
+    audit(
+        actor=actor,
+        action="consignment.split",
+        obj=c,
+        before=before,
+        after={
+            **snapshot(c),
+            "parts": [[p.reference, q] for p, q in zip(parts, wanted, strict=True)],
+        },
+        reason=reason,
+    )
+    return parts
+
+
+@transaction.atomic
 def consignment_set_route(
     *, actor: Any, consignment: Consignment, steps: list[tuple[Leg, dt.date]], reason: str = ""
 ) -> Consignment:

@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     path("consignments/<int:pk>/track/", views.consignment_track, name="consignment_track"),
     path("consignments/<int:pk>/receive/", views.consignment_receive, name="consignment_receive"),
+    path("consignments/<int:pk>/split/", views.consignment_split, name="consignment_split"),
     path("consignments/<int:pk>/waybill/", views.consignment_waybill, name="consignment_waybill"),
 ]

@@ -32,6 +32,7 @@ from .forms import (
     RoutingCompareForm,
     RoutingPlanFilter,
     RoutingRunForm,
+    SplitForm,
     TrackForm,
 )
 from .models import Consignment, Leg, Node, RoutingPlan
@@ -131,6 +132,7 @@ def consignment_context(request: HttpRequest, obj: Consignment) -> dict[str, Any
         "events": obj.events.select_related("node", "actor", "leg"),
         "track_form": TrackForm(),
         "receive_form": ReceiveForm(lines=open_lines) if open_lines else None,
+        "split_form": SplitForm(),
         "may_record": actor_context(request.user).authenticated,
     }
 
@@ -200,7 +202,13 @@ def _back(c: Consignment) -> HttpResponse:
 def _refused(request: HttpRequest, c: Consignment, form: Any, exc: DomainError) -> HttpResponse:
     apply_to_form(form, exc)
     context = consignment_context(request, c)
-    key = "track_form" if isinstance(form, TrackForm) else "receive_form"
+    key = (
+        "track_form"
+        if isinstance(form, TrackForm)
+        else "split_form"
+        if isinstance(form, SplitForm)
+        else "receive_form"
+    )
     context[key] = form
     return render(request, "logistics/consignment_record.html", context, status=exc.status)
 
@@ -245,6 +253,24 @@ def consignment_receive(request: HttpRequest, pk: int) -> HttpResponse:
             lines=form.counts(),
             occurred_at=form.cleaned_data["occurred_at"],
             note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        return _refused(request, c, form, exc)
+    return _back(c)
+
+
+@login_required
+@require_POST
+def consignment_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """Split a planned consignment into parts (nothing changes on refusal)."""
+    c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        context = {**consignment_context(request, c), "split_form": form}
+        return render(request, "logistics/consignment_record.html", context, status=400)
+    try:
+        services.consignment_split(
+            actor=request.user, consignment=c, quantities=form.cleaned_data["quantities"]
         )
     except DomainError as exc:
         return _refused(request, c, form, exc)

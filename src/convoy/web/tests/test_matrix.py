@@ -362,10 +362,12 @@ STATIC_ROUTES = {
     "consignment_track",
     "consignment_receive",
     "consignment_waybill",
+    "consignment_split",
     "consignments_from_allocations",
     "api-consignment-track",
     "api-consignment-receive",
     "api-consignment-from-allocations",
+    "api-consignment-split",
     # the map: run_map
     "map",
     "api-map",
@@ -781,8 +783,8 @@ def run_planning(runner: Runner, vp: str) -> None:
 
 
 def run_logistics(runner: Runner, vp: str) -> None:
-    """Consignment routes beyond the generic ones: waybill, tracking, receipt, and making
-    consignments from allocations (pages and API). The consignment is Germany's, planned, and
+    """Consignment routes beyond the generic ones: waybill, tracking, receipt, splitting, and
+    making consignments from allocations (pages and API). The consignment is Germany's, planned, and
     released to Ukraine (its destination's nation)."""
     scene = runner.scene
     oracle = scene.oracle
@@ -820,6 +822,19 @@ def run_logistics(runner: Runner, vp: str) -> None:
         f"{label} API receive (not arrived)",
         lambda: api.post(f"/api/consignments/{c.pk}/receive/", {"lines": []}, format="json"),
         allowed=receiver, ok=(409,), refused=api_wall if not sees else (403,),
+    )  # fmt: skip
+    # splitting is the owner's or the command's (a single part: refused as bad input, after the
+    # right to change it was checked)
+    changer = oracle.may(user, "change", c)
+    runner.check(
+        f"{label} split (one part)",
+        lambda: page.post(f"/consignments/{c.pk}/split/", {"quantities": "5"}),
+        allowed=changer, ok=(400,), refused=wall if not sees else (403,),
+    )  # fmt: skip
+    runner.check(
+        f"{label} API split (one part)",
+        lambda: api.post(f"/api/consignments/{c.pk}/split/", {"quantities": [1, 1]}, format="json"),
+        allowed=changer, ok=(400,), refused=api_wall if not sees else (403,),
     )  # fmt: skip
     runner.check(
         f"{label} from allocations", lambda: page.post("/consignments/from-allocations/"),
