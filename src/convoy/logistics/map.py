@@ -11,12 +11,18 @@ destination (in transit: also one present position):
 * ``delivered`` — received, drawn from origin to destination; units are what was received, with
   the discrepancies (short, damaged, lost) beside.
 
-The page embeds the same data it serves at ``/api/map/``; the country outlines are a vendored,
-offline Natural Earth file (``static/vendor/naturalearth/``), never a tile server.
+Filters (``statuses``, ``donors`` — the owner nations' codes —, ``since`` and ``until`` on
+``ready_on``) only ever narrow what ``restrict()`` lets through; nodes and legs are not filtered.
+
+The page embeds the same data it serves at ``/api/map/`` (with the same query); the country
+outlines are a vendored, offline Natural Earth file (``static/vendor/naturalearth/``), never a
+tile server.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,10 +30,11 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -35,6 +42,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from convoy.core.access import restrict
+from convoy.nations.models import Nation
 
 from .models import Consignment, ConsignmentLine, Leg, Node
 
@@ -96,11 +104,31 @@ def _statuses(wanted: Iterable[str] | None) -> list[str]:
     return [s for s in known if s in chosen]
 
 
-def flows(*, actor: Any, statuses: Iterable[str] | None = None) -> list[Flow]:
-    """Visible consignments by layer, origin, destination (and present position in transit)."""
+def _codes(donors: Iterable[str]) -> list[str]:
+    return sorted({d.strip().upper() for d in donors if d and d.strip()})
+
+
+def flows(
+    *,
+    actor: Any,
+    statuses: Iterable[str] | None = None,
+    donors: Iterable[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[Flow]:
+    """Visible consignments by layer, origin, destination (and present position in transit).
+
+    ``donors`` (owner nation codes), ``since`` and ``until`` (on ``ready_on``, inclusive) narrow
+    the consignments ``restrict()`` lets through; they never add any."""
     visible = restrict(Consignment.objects.all(), actor, "view").filter(
         status__in=_statuses(statuses)
     )
+    if donors is not None:
+        visible = visible.filter(owner__code__in=_codes(donors))
+    if since is not None:
+        visible = visible.filter(ready_on__gte=since)
+    if until is not None:
+        visible = visible.filter(ready_on__lte=until)
     # aggregate from the lines of the visible consignments (a subquery, so that the scope's
     # joins can never multiply the sums)
     rows = (
@@ -153,8 +181,24 @@ def flows(*, actor: Any, statuses: Iterable[str] | None = None) -> list[Flow]:
     return sorted(found.values(), key=lambda f: (order.index(f.layer), -f.units, f.origin, f.at))
 
 
-def map_data(*, actor: Any, statuses: Iterable[str] | None = None) -> dict[str, Any]:
-    """Everything the map draws, as plain JSON-ready data (what ``actor`` may see)."""
+def donor_nations(*, actor: Any) -> list[Nation]:
+    """The nations owning at least one consignment ``actor`` may see (the donor filter's
+    choices): never a nation whose consignments are all hidden from ``actor``."""
+    owners = restrict(Consignment.objects.all(), actor, "view").values("owner_id")
+    return list(Nation.objects.filter(pk__in=owners).order_by("code"))
+
+
+def map_data(
+    *,
+    actor: Any,
+    statuses: Iterable[str] | None = None,
+    donors: Iterable[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything the map draws, as plain JSON-ready data (what ``actor`` may see).
+
+    The filters narrow the flows only; nodes and legs are the whole network."""
     nodes = restrict(Node.objects.select_related("nation"), actor, "view").order_by("name")
     legs = restrict(Leg.objects.all(), actor, "view").order_by("origin_id", "destination_id", "id")
     node_list = [
@@ -188,7 +232,7 @@ def map_data(*, actor: Any, statuses: Iterable[str] | None = None) -> dict[str, 
     ]
     flow_list = [
         f.as_dict()
-        for f in flows(actor=actor, statuses=statuses)
+        for f in flows(actor=actor, statuses=statuses, donors=donors, since=since, until=until)
         if {f.origin, f.destination, f.at} <= ids
     ]
     return {
@@ -200,6 +244,7 @@ def map_data(*, actor: Any, statuses: Iterable[str] | None = None) -> dict[str, 
         "statuses": [
             {"value": v, "label": str(label), "layer": LAYER_OF[v]} for v, label in Status.choices
         ],
+        "donors": [{"value": n.code, "label": n.name} for n in donor_nations(actor=actor)],
     }
 
 
@@ -209,9 +254,79 @@ def _wanted(values: list[str]) -> list[str] | None:
     return parts if values else None
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """The map's filters as read from a query string (the page's form and the API alike).
+
+    ``?status=`` and ``?donor=`` repeat or comma-separate; ``?since=`` and ``?until=`` are
+    ``YYYY-MM-DD``. A value that is not a date is left out and named in ``errors``. The page's
+    form also sends ``filtered=1``, so that leaving every status unchecked means none, not all.
+    """
+
+    statuses: list[str] | None = None
+    donors: list[str] | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, query: QueryDict) -> MapQuery:
+        statuses = _wanted(query.getlist("status"))
+        if statuses is None and query.get("filtered"):
+            statuses = []
+        donors = _wanted(query.getlist("donor"))
+        dates: dict[str, dt.date | None] = {"since": None, "until": None}
+        errors: dict[str, str] = {}
+        for name in dates:
+            raw = (query.get(name) or "").strip()
+            if not raw:
+                continue
+            try:
+                if not ISO_DATE.fullmatch(raw):
+                    raise ValueError(raw)
+                dates[name] = dt.date.fromisoformat(raw)
+            except ValueError:
+                errors[name] = _("“%(value)s” is not a date: give it as YYYY-MM-DD.") % {
+                    "value": raw
+                }
+        return cls(
+            statuses=statuses,
+            donors=_codes(donors) if donors is not None else None,
+            since=dates["since"],
+            until=dates["until"],
+            errors=errors,
+        )
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "statuses": self.statuses,
+            "donors": self.donors,
+            "since": self.since,
+            "until": self.until,
+        }
+
+    def query_string(self) -> str:
+        """The same filters as a query string (for the API link), empty when there are none."""
+        query: list[tuple[str, str]] = []
+        if self.statuses is not None and set(self.statuses) != set(Status.values):
+            query += [("status", s) for s in self.statuses] or [("filtered", "1")]
+        query += [("donor", d) for d in self.donors or []]
+        query += [
+            (k, v.isoformat()) for k, v in (("since", self.since), ("until", self.until)) if v
+        ]
+        return urlencode(query)
+
+
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
-    data = map_data(actor=request.user)
+    """The map with its filter form (a GET form: the page reloads with the filters applied).
+
+    A date that is not one is named beside its field and left out."""
+    chosen = MapQuery.parse(request.GET)
+    data = map_data(actor=request.user, **chosen.filters())
     nodes = {n["id"]: n for n in data["nodes"]}
     labels = layer_labels()
     table = [
@@ -224,7 +339,22 @@ def map_page(request: HttpRequest) -> HttpResponse:
         }
         for f in data["flows"]
     ]
-    return render(request, "logistics/map.html", {"data": data, "flows": table})
+    query = chosen.query_string()
+    statuses = set(chosen.statuses) if chosen.statuses is not None else set(Status.values)
+    form = {
+        "statuses": [{**s, "checked": s["value"] in statuses} for s in data["statuses"]],
+        "donors": [{**d, "selected": d["value"] in (chosen.donors or [])} for d in data["donors"]],
+        "since": request.GET.get("since", "").strip()[:20],
+        "until": request.GET.get("until", "").strip()[:20],
+        "errors": chosen.errors,
+        "active": bool(query),
+    }
+    api_url = reverse("api-map") + (f"?{query}" if query else "")
+    return render(
+        request,
+        "logistics/map.html",
+        {"data": data, "flows": table, "form": form, "api_url": api_url},
+    )
 
 
 @extend_schema(
@@ -234,7 +364,24 @@ def map_page(request: HttpRequest) -> HttpResponse:
             str,
             many=True,
             description="consignment statuses to count (repeat or comma-separate); all if absent",
-        )
+        ),
+        OpenApiParameter(
+            "donor",
+            str,
+            many=True,
+            description="donor (owner) nation codes, e.g. DEU (repeat or comma-separate); "
+            "all if absent. Narrows the consignments you may see, never widens them",
+        ),
+        OpenApiParameter(
+            "since",
+            OpenApiTypes.DATE,
+            description="only consignments ready on or after this day (YYYY-MM-DD)",
+        ),
+        OpenApiParameter(
+            "until",
+            OpenApiTypes.DATE,
+            description="only consignments ready on or before this day (YYYY-MM-DD)",
+        ),
     ],
     responses=inline_serializer(
         "MapData",
@@ -245,12 +392,15 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "kinds": serializers.ListField(child=serializers.DictField()),
             "layers": serializers.ListField(child=serializers.DictField()),
             "statuses": serializers.ListField(child=serializers.DictField()),
+            "donors": serializers.ListField(child=serializers.DictField()),
         },
     ),
 )
 @api_view(["GET"])
 def map_api(request: Request) -> Response:
-    """Nodes, legs and consignment flows (planned, in transit, delivered) that you may see."""
-    return Response(
-        map_data(actor=request.user, statuses=_wanted(request.query_params.getlist("status")))
-    )
+    """Nodes, legs and consignment flows (planned, in transit, delivered) that you may see,
+    optionally narrowed by status, donor nation and ready-on dates; 400 for a bad date."""
+    chosen = MapQuery.parse(request.query_params)
+    if chosen.errors:
+        raise serializers.ValidationError(chosen.errors)
+    return Response(map_data(actor=request.user, **chosen.filters()))
