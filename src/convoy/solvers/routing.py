@@ -67,8 +67,9 @@ since transit >= 1), with the capacity rows' duals as arc prices; the arrival da
 then added per lot, so pricing costs ``destinations x days x legs x days`` array operations
 whatever the number of consignments. Level 1 is solved first; then its optimum (rounded up: integer
 plans cannot beat it) caps the lateness by a row and level 2 is solved. The Lagrangian bound ``LP +
-sum over lots of units x min reduced cost`` is a valid lower bound at every iteration, so a time
-limit still yields a bound.
+sum over lots of units x min reduced cost`` is a valid lower bound at every iteration, and so is
+its value at zero duals (every lot on its own best route, capacities aside), so a time limit
+still yields a bound.
 
 The integer plan keeps the whole units of every route of the relaxation (rounded down) and
 routes the remaining units of each lot by a small MILP (HiGHS through SciPy) over the routes
@@ -93,6 +94,7 @@ I64 = np.int64
 PRIORITIES = (1, 2, 3, 4)
 LATE_WEIGHT = np.array([0, 8, 4, 2, 1], dtype=I64)  # by priority
 INF = math.inf
+SMOOTHING = 0.5  # dual smoothing (Wentges): weight of the stability centre when pricing
 
 Progress = Callable[[int, str], Any]
 
@@ -763,8 +765,14 @@ def solve(
     say(5, "routes")
 
     stats = {"lots": lots.n, "iterations": 0}
-    bounds = [-INF, -INF]
+    # the capacity-free bound: every lot on its own best route (the Lagrangian bound at zero
+    # duals), valid from the start whatever column generation reaches within the time limit
+    alone = np.minimum(np.where(reachable_lot, reduced, INF), lots.undelivered_late)
+    floor = float(alone @ lots.size) - alpha1 * net.max_path_cost * total_units
+    bounds = [floor, -INF]
     converged = [False, False]
+    leg_cap = net.cap.astype(float)[:, None]
+    node_cap = net.node_cap.astype(float)[:, None]
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
         if phase == 1:
@@ -773,6 +781,7 @@ def solve(
             master.set_objective(alpha, beta)
             master.cap_lateness(math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0]))))
         slack = alpha1 * net.max_path_cost * total_units if phase == 0 else 0.0
+        center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
         while True:
             z = master.solve()
             stats["iterations"] += 1
@@ -784,25 +793,55 @@ def solve(
                 continue
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
             inside = ~master.outside()
-            reduced, routes = pricer.price(
-                leg_dual,
-                node_dual,
-                alpha,
-                beta - late_dual,
-                np.nan_to_num(lot_dual),
-                -1e-9 * max(1.0, abs(z)),
-                inside,
-            )
-            rc = np.where(inside & np.isfinite(reduced), reduced, 0.0)
-            lb = z + float(np.minimum(rc, 0.0) @ lots.size) - slack
-            bounds[phase] = max(bounds[phase], lb)
-            if not routes or z - bounds[phase] <= 1e-9 * max(1.0, abs(z)) + slack:
+            mu = np.nan_to_num(lot_dual)
+            tol = 1e-9 * max(1.0, abs(z))
+            smooth = SMOOTHING if center is not None else 0.0
+            while True:
+                if smooth and center is not None:  # between the centre and the master's duals
+                    pl = smooth * center[0] + (1 - smooth) * leg_dual
+                    pn = smooth * center[1] + (1 - smooth) * node_dual
+                    pt = smooth * center[2] + (1 - smooth) * late_dual
+                else:
+                    pl, pn, pt = leg_dual, node_dual, late_dual
+                reduced, routes = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, inside)
+                # the Lagrangian bound at the priced duals (valid whatever they are)
+                value = np.where(np.isfinite(reduced), reduced + mu, INF)
+                value = np.minimum(value, (beta - pt) * lots.undelivered_late)
+                lb = (
+                    float(np.where(inside, value, 0.0) @ lots.size)
+                    + alpha * master.outside_value("cost")
+                    + (beta - pt) * master.outside_late()
+                    + float((pl * leg_cap).sum() + (pn * node_cap).sum())
+                    + pt * master.late_cap
+                    - slack
+                )
+                if lb > bounds[phase]:
+                    bounds[phase] = lb
+                    center = (pl, pn, pt)
+                elif center is None:
+                    center = (pl, pn, pt)
+                # the routes that improve the master at its own duals
+                flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
+                cols = [
+                    col
+                    for lot, (legs, deps, _a) in sorted(routes.items())
+                    if alpha * (col := _column(net, lots, lot, legs, deps)).cost
+                    + (beta - late_dual) * col.late
+                    - flat_leg[col.leg_rows].sum()
+                    - flat_node[col.node_rows].sum()
+                    - mu[lot]
+                    < -tol
+                ]
+                if cols or not smooth:
+                    break
+                smooth = 0.0  # mispricing: price at the master's own duals
+            if not cols or z - bounds[phase] <= tol + slack:
                 converged[phase] = True
                 break
             if time.perf_counter() - t0 > 0.7 * limit:
                 break  # keep the solved master's values
-            for lot, (legs, deps, _a) in sorted(routes.items()):
-                master.add(_column(net, lots, lot, legs, deps))
+            for col in cols:
+                master.add(col)
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
         lap(f"lp{phase + 1}")
     stats["columns"] = len(master.columns)

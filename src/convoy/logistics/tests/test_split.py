@@ -56,6 +56,7 @@ def test_split_by_hand_shares_lines_out_in_order(
         conserved(part)
     assert states(line) == {"allocated": 10}  # nothing moved, nothing lost
     event = AuditEvent.objects.get(action="consignment.split")
+    assert event.after is not None and event.before is not None
     assert event.after["parts"] == [
         [first.reference, 5],
         [second.reference, 3],

@@ -320,3 +320,31 @@ def test_generated_instance_is_sound() -> None:
     assert result.gap <= 0.01
     assert np.isin(result.status, ["optimal", "feasible"])
     assert (~result.reachable).any()  # the depot without legs
+
+
+def test_a_time_limit_still_gives_a_valid_bound() -> None:
+    """Stopped after its first master LP, the solver still proves a bound: at least the
+    capacity-free one (every consignment on its own best route), at most the optimum."""
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0)
+    full = solve(problem)
+    cut = solve(problem, time_limit=1e-6)
+    check(problem, cut)
+    assert cut.status == "feasible"  # stopped early
+    free = solve(
+        RoutingProblem(
+            **{
+                **{k: getattr(problem, k) for k in problem.__dataclass_fields__},
+                "leg_capacity": np.zeros_like(problem.leg_capacity),
+                "node_capacity": np.zeros_like(problem.node_capacity),
+            }
+        )
+    )
+    assert free.bound[0] == free.objective.weighted_lateness  # level 1 proven
+    assert free.objective.weighted_lateness <= cut.bound[0] <= full.objective.weighted_lateness
+    assert cut.bound[0] <= full.bound[0]
+    assert cut.objective.weighted_lateness >= full.bound[0]
+    if cut.status == "feasible" and cut.objective.weighted_lateness > cut.bound[0]:
+        late = cut.objective.weighted_lateness
+        assert cut.gap == pytest.approx((late - cut.bound[0]) / late)
