@@ -18,7 +18,10 @@
     delivered: { colour: "#1f7a3f", dash: null, bend: -0.16, opacity: 0.75 }
   };
   var LEG_STYLE = { color: "#7b8794", weight: 1.2, opacity: 0.8 };
-  var EUROPE = [[34, -12], [72, 45]];
+  // the vendored outlines are clipped to this box (the file's bbox: lon -25..50, lat 33..72):
+  // the map never shows beyond it (nor beyond the farthest node, should one lie outside)
+  var BASEMAP_BOX = [[33, -25], [72, 50]];
+  var NODE_RADIUS = 9;  // half the node icon (18 px): arrowheads stop short of it
 
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
@@ -99,6 +102,30 @@
     return lines;
   }
 
+  // an arrowhead at the end of a line (latlngs, [lat, lon] each), pointing the way it runs: a
+  // triangle in a square icon centred on the end point, its tip ``gap`` px short of it, turned
+  // to the direction of the line's last stretch on screen (the same at every zoom: Mercator keeps
+  // angles, so it never needs redrawing)
+  function arrowHead(map, latlngs, o) {
+    var n = latlngs.length, end = L.latLng(latlngs[n - 1]);
+    var p = map.project(L.latLng(latlngs[n - 2]), 10), q = map.project(end, 10);
+    if (p.distanceTo(q) < 1e-6) { return null; }
+    var angle = Math.atan2(q.y - p.y, q.x - p.x) * 180 / Math.PI;
+    var len = o.length, half = o.half, gap = o.gap;
+    var box = 2 * Math.ceil(gap + len + 2), c = box / 2;
+    var tip = c - gap, base = tip - len;
+    var path = "M" + tip.toFixed(1) + " " + c + " L" + base.toFixed(1) + " " + (c - half).toFixed(1) +
+      " L" + (base + len * 0.22).toFixed(1) + " " + c + " L" + base.toFixed(1) + " " + (c + half).toFixed(1) + " Z";
+    var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + box + '" height="' + box + '" viewBox="0 0 ' + box + " " + box +
+      '" aria-hidden="true"><g transform="rotate(' + angle.toFixed(1) + " " + c + " " + c + ')"><path d="' + path +
+      '" fill="' + o.colour + '" fill-opacity="' + o.opacity + '" stroke="#fff" stroke-width="' + o.stroke +
+      '" stroke-linejoin="round"/></g></svg>';
+    return L.marker(end, {
+      pane: o.pane, interactive: false, keyboard: false,
+      icon: L.divIcon({ className: o.className, html: svg, iconSize: [box, box], iconAnchor: [c, c] })
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
@@ -113,22 +140,39 @@
     data.layers.forEach(function (l) { layerLabel[l.value] = l.label; });
     data.statuses.forEach(function (s) { statusLabel[s.value] = s.label; });
 
-    var map = L.map(el, { minZoom: 3, maxZoom: 11, zoomSnap: 0.25, maxBounds: [[20, -45], [80, 75]] });
+    // where one may look: the basemap's box (and any node beyond it), never the empty sea of
+    // grey around it; the least zoom is the one at which that box still fills the map
+    var coords = data.nodes.map(function (n) { return [n.lat, n.lon]; });
+    var box = L.latLngBounds(BASEMAP_BOX);
+    coords.forEach(function (c) { box.extend(c); });
+    var map = L.map(el, { minZoom: 0, maxZoom: 11, zoomSnap: 0.25, maxBounds: box, maxBoundsViscosity: 1 });
+    function fitMinZoom() {
+      map.setMinZoom(0);
+      var least = map.getBoundsZoom(box, true);
+      map.setMinZoom(least);
+      el.setAttribute("data-min-zoom", String(least));
+    }
+    fitMinZoom();
+    map.on("resize", fitMinZoom);
+    map.on("moveend", function () {
+      var b = map.getBounds();
+      el.setAttribute("data-zoom", String(map.getZoom()));
+      el.setAttribute("data-view", [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (x) {
+        return x.toFixed(4);
+      }).join(","));
+    });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Country outlines: Natural Earth");
-    [["basemap", 200], ["legs", 380], ["flows", 420]].forEach(function (p) {
+    [["basemap", 200], ["legs", 380], ["legArrows", 390], ["flows", 420], ["flowArrows", 430]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = p[1];
     });
-    // the view: the nodes in Europe and around (those further away are drawn, not framed)
-    var coords = data.nodes.filter(function (n) {
-      return n.lon >= -25 && n.lon <= 50 && n.lat >= 33 && n.lat <= 72;
-    }).map(function (n) { return [n.lat, n.lon]; });
+    // the first view: all the nodes
     if (coords.length > 1) {
       map.fitBounds(L.latLngBounds(coords).pad(0.25), { maxZoom: 7 });
     } else if (coords.length === 1) {
       map.setView(coords[0], 6);
     } else {
-      map.fitBounds(EUROPE);
+      map.fitBounds(box);
     }
 
     // the offline basemap
@@ -155,12 +199,17 @@
       nodes: L.layerGroup()
     };
     data.legs.forEach(function (leg) {
-      var a = nodes[leg.origin], b = nodes[leg.destination];
-      L.polyline([[a.lat, a.lon], [b.lat, b.lon]], L.extend({ pane: "legs" }, LEG_STYLE))
+      var a = nodes[leg.origin], b = nodes[leg.destination], line = [[a.lat, a.lon], [b.lat, b.lon]];
+      L.polyline(line, L.extend({ pane: "legs" }, LEG_STYLE))
         .bindPopup("<strong>" + esc(a.name) + " → " + esc(b.name) + "</strong><br>" +
           esc(leg.mode_label) + " · " + leg.transit_days + " d · " + leg.km + " km · " +
           (leg.daily_capacity ? leg.daily_capacity + " units/day" : "no capacity limit"))
         .addTo(groups.legs);
+      var head = arrowHead(map, line, {
+        pane: "legArrows", className: "leg-arrow", colour: LEG_STYLE.color, opacity: 0.9,
+        length: 7, half: 3.5, gap: NODE_RADIUS + 1, stroke: 0.6
+      });
+      if (head) { head.addTo(groups.legs); }
     });
 
     // nodes
@@ -234,14 +283,23 @@
           lineCap: st.dash ? "butt" : "round"
         };
         var end = f.layer === "in_transit" ? at : b;
+        var radius = 7 + weight / 2;  // of the present position's dot (in transit)
         if (end.id !== a.id) {
-          L.polyline(arc([a.lat, a.lon], [end.lat, end.lon], st.bend), opts).bindPopup(popup).addTo(groups[f.layer]);
+          var line = arc([a.lat, a.lon], [end.lat, end.lon], st.bend);
+          L.polyline(line, opts).bindPopup(popup).addTo(groups[f.layer]);
+          // the direction: an arrowhead short of the end (the node's icon, or the dot in transit)
+          var head = arrowHead(map, line, {
+            pane: "flowArrows", className: "flow-arrow flow-arrow-" + f.layer, colour: st.colour,
+            opacity: Math.min(1, st.opacity + 0.15), length: 8 + 0.8 * weight, half: 4 + weight / 2,
+            gap: (f.layer === "in_transit" ? radius + 1.5 : NODE_RADIUS) + 1, stroke: 1
+          });
+          if (head) { head.addTo(groups[f.layer]); }
         }
         if (f.layer === "in_transit") {
           if (at.id !== b.id) {  // the rest of the way, faint
             L.polyline([[at.lat, at.lon], [b.lat, b.lon]], { pane: "flows", color: st.colour, weight: 1.5, opacity: 0.6, dashArray: "2 5", interactive: false }).addTo(groups[f.layer]);
           }
-          L.circleMarker([at.lat, at.lon], { pane: "flows", radius: 7 + weight / 2, color: "#fff", weight: 1.5, fillColor: st.colour, fillOpacity: 0.95, className: "flow flow-position" })
+          L.circleMarker([at.lat, at.lon], { pane: "flows", radius: radius, color: "#fff", weight: 1.5, fillColor: st.colour, fillOpacity: 0.95, className: "flow flow-position" })
             .bindPopup(popup).addTo(groups[f.layer]);
         }
       });
@@ -249,6 +307,7 @@
       if (count) {
         count.textContent = data.nodes.length + " nodes, " + data.legs.length + " legs, " + drawn + " of " + data.flows.length + " flows shown";
       }
+      el.setAttribute("data-flows-drawn", String(drawn));
     }
 
     drawFlows();
