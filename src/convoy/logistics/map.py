@@ -294,7 +294,7 @@ class MapQuery:
                 }
         return cls(
             statuses=statuses,
-            donors=_codes(donors) if donors is not None else None,
+            donors=_codes(donors or []) or None,  # none given (or blank): all
             since=dates["since"],
             until=dates["until"],
             errors=errors,

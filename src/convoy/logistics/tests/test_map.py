@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -253,3 +254,182 @@ def test_basemap_is_vendored_and_small() -> None:
             for ring in poly:
                 assert ring[0] == ring[-1] and len(ring) >= 4
                 assert all(-25 <= x <= 50 and 33 <= y <= 72 for x, y in ring)
+
+
+def origins_of(data: dict[str, Any]) -> set[int]:
+    return {f["origin"] for f in data["flows"]}
+
+
+def test_donor_filter_narrows_to_that_donors_consignments(
+    world: Any, scene: dict[str, Any]
+) -> None:
+    cmd = world.users["command"]
+    depot, fra = world.depot.pk, scene["fra_depot"].pk
+    everything = flow_set(map_data(actor=cmd))
+    german = map_data(actor=cmd, donors=["DEU"])
+    assert origins_of(german) == {depot}
+    assert flow_set(german) == {f for f in everything if f[1] == depot}
+    assert sum(f["units"] for f in german["flows"]) == 10 + 5 + 2
+    french = map_data(actor=cmd, donors=["fra"])  # codes in any case
+    assert flow_set(french) == {("planned", fra, world.destination.pk, world.destination.pk, 1, 7)}
+    assert flow_set(map_data(actor=cmd, donors=["DEU", "FRA"])) == everything
+    assert map_data(actor=cmd, donors=["POL"])["flows"] == []  # owns none
+    assert map_data(actor=cmd, donors=[])["flows"] == []
+    # with the status filter too
+    planned = map_data(actor=cmd, donors=["DEU"], statuses=["planned"])
+    assert {(f["layer"], f["origin"]) for f in planned["flows"]} == {("planned", depot)}
+    # the filter narrows flows only: the network stays whole
+    assert len(french["nodes"]) == 4 and len(french["legs"]) == 3
+    # the donors to choose from: the owners of the consignments one may see
+    assert [d["value"] for d in german["donors"]] == ["DEU", "FRA"]
+    assert german["donors"][0] == {"value": "DEU", "label": world.nations["DEU"].name}
+
+
+@pytest.mark.parametrize(
+    ("viewer", "donors", "expected"),
+    [
+        ("deu", ["FRA"], set()),  # France's consignments are not released to Germany
+        ("deu", ["DEU", "FRA"], {"deu"}),
+        ("fra", ["DEU"], set()),
+        ("fra", ["DEU", "FRA"], {"fra"}),
+        ("nld", ["DEU", "FRA"], set()),  # released nothing: naming donors gives nothing
+        ("pol", ["FRA"], {"fra"}),
+    ],
+)
+def test_a_donor_filter_never_widens_what_one_may_see(
+    world: Any, scene: dict[str, Any], viewer: str, donors: list[str], expected: set[str]
+) -> None:
+    user = world.users[viewer]
+    depots = {"deu": world.depot.pk, "fra": scene["fra_depot"].pk}
+    data = map_data(actor=user, donors=donors)
+    assert origins_of(data) == {depots[d] for d in expected}
+    assert flow_set(data) <= flow_set(map_data(actor=user))
+    # nor does the list of donors offer a nation whose consignments one cannot see
+    assert {d["value"] for d in data["donors"]} <= {"DEU", "FRA"}
+    seen = {"deu": {"DEU"}, "fra": {"FRA"}, "nld": set(), "pol": {"DEU", "FRA"}}[viewer]
+    assert {d["value"] for d in data["donors"]} == seen
+
+
+def test_since_and_until_narrow_by_ready_on(world: Any, scene: dict[str, Any]) -> None:
+    cmd = world.users["command"]
+    depot, lviv, hub = world.depot.pk, world.destination.pk, scene["hub"].pk
+    four = scene["planned"][0]  # of 4 units (the other one has 6)
+    Consignment.objects.filter(pk=four.pk).update(ready_on=dt.date(2026, 1, 10))
+    Consignment.objects.filter(pk=scene["moving"].pk).update(ready_on=dt.date(2026, 3, 1))
+    # the rest are ready on READY (2026-02-01)
+    data = map_data(actor=cmd, since=READY)
+    assert ("planned", depot, lviv, lviv, 1, 6) in flow_set(data)  # the 4 units left out
+    assert ("in_transit", depot, lviv, hub, 1, 5) in flow_set(data)
+    data = map_data(actor=cmd, until=READY)
+    assert ("planned", depot, lviv, lviv, 2, 10) in flow_set(data)
+    assert "in_transit" not in {f["layer"] for f in data["flows"]}
+    # both bounds are inclusive
+    data = map_data(actor=cmd, since=READY, until=READY)
+    assert flow_set(data) == {
+        ("planned", depot, lviv, lviv, 1, 6),
+        ("planned", scene["fra_depot"].pk, lviv, lviv, 1, 7),
+        ("delivered", depot, lviv, lviv, 1, 2),
+    }
+    data = map_data(actor=cmd, since=dt.date(2026, 1, 1), until=dt.date(2026, 1, 31))
+    assert flow_set(data) == {("planned", depot, lviv, lviv, 1, 4)}
+    assert map_data(actor=cmd, since=dt.date(2026, 3, 2))["flows"] == []
+    # with a donor too; and the dates never widen either
+    assert map_data(actor=cmd, donors=["FRA"], until=dt.date(2026, 1, 31))["flows"] == []
+    assert map_data(actor=world.users["nld"], since=dt.date(2000, 1, 1))["flows"] == []
+
+
+def test_api_filters(world: Any, scene: dict[str, Any]) -> None:
+    api = APIClient()
+    api.force_authenticate(world.users["command"])
+    depot, fra = world.depot.pk, scene["fra_depot"].pk
+    assert origins_of(api.get("/api/map/?donor=DEU").json()) == {depot}
+    assert origins_of(api.get("/api/map/?donor=FRA&donor=POL").json()) == {fra}
+    assert origins_of(api.get("/api/map/", {"donor": "deu,fra"}).json()) == {depot, fra}
+    assert origins_of(api.get("/api/map/?donor=").json()) == {depot, fra}  # blank: all
+    body = api.get("/api/map/?donor=DEU&status=planned").json()
+    assert [(f["layer"], f["origin"], f["units"]) for f in body["flows"]] == [
+        ("planned", depot, 10)
+    ]
+    Consignment.objects.filter(pk=scene["french"].pk).update(ready_on=dt.date(2026, 5, 1))
+    r = api.get("/api/map/", {"since": "2026-04-01", "until": "2026-05-01"})
+    assert r.status_code == 200 and origins_of(r.json()) == {fra}
+    r = api.get("/api/map/", {"until": "2026-04-01"})
+    assert origins_of(r.json()) == {depot}
+    # a bad date: 400, naming the parameter
+    for bad in ("2026-13-01", "yesterday", "01/02/2026", "2026-2-1"):
+        r = api.get("/api/map/", {"since": bad})
+        assert r.status_code == 400, bad
+        assert "YYYY-MM-DD" in r.json()["errors"]["since"][0]
+    r = api.get("/api/map/", {"since": "2026-01-01", "until": "2026-02-30"})
+    assert r.status_code == 400 and set(r.json()["errors"]) == {"until"}
+    # a donor never widens: Germany naming France sees nothing of France's
+    api.force_authenticate(world.users["deu"])
+    assert api.get("/api/map/?donor=FRA").json()["flows"] == []
+    assert origins_of(api.get("/api/map/?donor=FRA,DEU").json()) == {depot}
+    assert [d["value"] for d in api.get("/api/map/").json()["donors"]] == ["DEU"]
+    # the parameters are in the schema
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    params = {p["name"]: p for p in schema["paths"]["/api/map/"]["get"]["parameters"]}
+    assert {"status", "donor", "since", "until"} <= set(params)
+    assert params["since"]["schema"] == {"type": "string", "format": "date"}
+
+
+def checked_statuses(html: str) -> set[str]:
+    boxes = re.findall(r'<input type="checkbox" name="status" value="(\w+)"( checked)?>', html)
+    assert len(boxes) == len(Consignment.Status)
+    return {value for value, checked in boxes if checked}
+
+
+def test_page_filter_form_applies_and_keeps_the_chosen_values(
+    world: Any, scene: dict[str, Any], client_for: Any
+) -> None:
+    page = client_for(world.users["command"])
+    html = page.get("/map/").content.decode()
+    assert 'data-testid="map-filter"' in html and 'method="get"' in html
+    assert '<option value="DEU">' in html and '<option value="FRA">' in html
+    assert 'name="since" value=""' in html and 'name="until" value=""' in html
+    assert checked_statuses(html) == {s.value for s in Consignment.Status}
+    assert 'href="/api/map/" data-testid="map-api-link"' in html
+
+    Consignment.objects.filter(pk=scene["french"].pk).update(ready_on=dt.date(2026, 5, 1))
+    r = page.get(
+        "/map/",
+        {"filtered": "1", "donor": "FRA", "since": "2026-04-01", "until": "2026-06-30"}
+        | {"status": ["planned", "dispatched", "at_node", "handed_over", "received"]},
+    )
+    html = r.content.decode()
+    assert flow_set(r.context["data"]) == {
+        ("planned", scene["fra_depot"].pk, world.destination.pk, world.destination.pk, 1, 7)
+    }
+    assert html.count('<tr data-layer="') == 1
+    assert '<option value="FRA" selected>' in html and '<option value="DEU">' in html
+    assert 'name="since" value="2026-04-01"' in html and 'name="until" value="2026-06-30"' in html
+    api = "/api/map/?donor=FRA&amp;since=2026-04-01&amp;until=2026-06-30"
+    assert f'data-api="{api}"' in html and f'href="{api}"' in html
+    assert 'data-testid="map-filter-reset"' in html
+
+    # a donor whose consignments are outside the dates: no flows, and says why
+    r = page.get("/map/", {"donor": "DEU", "since": "2026-04-01"})
+    assert r.context["data"]["flows"] == []
+    assert "match these filters" in r.content.decode()
+    # only some statuses: those boxes stay checked, the others not
+    r = page.get("/map/", {"filtered": "1", "status": ["planned", "received"]})
+    html = r.content.decode()
+    assert {f["layer"] for f in r.context["data"]["flows"]} == {"planned", "delivered"}
+    assert checked_statuses(html) == {"planned", "received"}
+    # every status unchecked: none, not all
+    r = page.get("/map/", {"filtered": "1"})
+    assert r.context["data"]["flows"] == [] and checked_statuses(r.content.decode()) == set()
+    # a bad date on the page: named beside its field, kept in it, and left out
+    r = page.get("/map/", {"donor": "DEU", "since": "tomorrow"})
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="since-error"' in html
+    assert "“tomorrow” is not a date" in html and 'name="since" value="tomorrow"' in html
+    assert origins_of(r.context["data"]) == {world.depot.pk}
+
+    # a donor only sees itself to choose, and naming another donor adds nothing
+    page = client_for(world.users["fra"])
+    html = page.get("/map/").content.decode()
+    assert '<option value="FRA">' in html and 'value="DEU"' not in html
+    r = page.get("/map/", {"donor": "DEU"})
+    assert r.context["data"]["flows"] == [] and "Pirmasens depot</td>" not in r.content.decode()
