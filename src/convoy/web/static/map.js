@@ -290,7 +290,7 @@
           // the direction: an arrowhead short of the end (the node's icon, or the dot in transit)
           var head = arrowHead(map, line, {
             pane: "flowArrows", className: "flow-arrow flow-arrow-" + f.layer, colour: st.colour,
-            opacity: Math.min(1, st.opacity + 0.15), length: 8 + 0.8 * weight, half: 4 + weight / 2,
+            opacity: Math.min(1, st.opacity + 0.15), length: 9 + weight, half: 5 + 0.75 * weight,
             gap: (f.layer === "in_transit" ? radius + 1.5 : NODE_RADIUS) + 1, stroke: 1
           });
           if (head) { head.addTo(groups[f.layer]); }
@@ -343,7 +343,7 @@
         html += '<div class="row"><svg width="26" height="8"><line x1="1" y1="4" x2="25" y2="4" stroke="' + st.colour +
           '" stroke-width="4"' + (st.dash ? ' stroke-dasharray="5 4"' : "") + "/></svg> " + esc(l.label) + "</div>";
       });
-      html += '<div class="row muted">line width: units</div>';
+      html += '<div class="row muted">line width: units; arrowhead: direction</div>';
       div.innerHTML = html;
       L.DomEvent.disableClickPropagation(div);
       return div;
