@@ -108,7 +108,8 @@ def node_loads(*, actor: Any, nodes: list[Node], start: dt.date, days: int) -> d
         occurred_at__date__gte=start,
         occurred_at__date__lt=end,
     ).values_list("consignment", "node", "occurred_at"):
-        passes.append((actual, cid, node_id, when.date()))
+        # the day in the current time zone, as the ``__date`` lookups above and ``localdate()``
+        passes.append((actual, cid, node_id, timezone.localtime(when).date()))
     # units of just the consignments that pass in the window (one query)
     units = dict(
         Consignment.objects.filter(pk__in={p[1] for p in passes})

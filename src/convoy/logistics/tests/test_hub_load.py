@@ -19,7 +19,19 @@ from convoy.logistics.tests.test_consignments import net  # noqa: F401  (fixture
 pytestmark = pytest.mark.django_db
 
 
-def test_planned_and_actual_against_capacity(world: Any, net: dict[str, Any]) -> None:  # noqa: F811
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_planned_and_actual_against_capacity(
+    world: Any,
+    net: dict[str, Any],  # noqa: F811
+    zone: str,
+) -> None:
+    """Days are the current time zone's, for plans and events alike (UTC+14 and UTC-11 put
+    the local day apart from the UTC day for most of the day)."""
+    with timezone.override(zone):
+        planned_and_actual(world, net)
+
+
+def planned_and_actual(world: Any, net: dict[str, Any]) -> None:  # noqa: F811
     cmd, hub = world.users["command"], net["hub"]
     hub.daily_capacity = 8
     hub.save()
