@@ -45,5 +45,6 @@ class RequestContextMiddleware:
                     )
         finally:
             request_id_var.reset(token)
+            timezone.deactivate()  # the user's time zone ends with the request
         response["X-Request-ID"] = rid
         return response

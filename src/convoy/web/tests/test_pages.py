@@ -440,6 +440,7 @@ def test_times_are_shown_in_the_users_zone(records: Records) -> None:
 
     body = text(client_as(records.world.users["ukr"]).get(f"/requirements/{req.pk}/"))
     assert "Europe/Kyiv" in body
+    assert timezone.get_current_timezone_name() == "UTC"  # the zone ends with the request
     history = body.split('class="history"', 1)[1]
     assert local in history
     assert updated in body.split('class="history"', 1)[0]
