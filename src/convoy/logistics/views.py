@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -199,18 +200,21 @@ def _back(c: Consignment) -> HttpResponse:
     return redirect("consignment_detail", c.pk)
 
 
-def _refused(request: HttpRequest, c: Consignment, form: Any, exc: DomainError) -> HttpResponse:
-    apply_to_form(form, exc)
-    context = consignment_context(request, c)
-    key = (
-        "track_form"
-        if isinstance(form, TrackForm)
-        else "split_form"
-        if isinstance(form, SplitForm)
-        else "receive_form"
-    )
-    context[key] = form
-    return render(request, "logistics/consignment_record.html", context, status=exc.status)
+def _record(
+    request: HttpRequest, c: Consignment, key: str, form: Any, do: Callable[[dict[str, Any]], Any]
+) -> HttpResponse:
+    """Run ``do`` on the form's cleaned data and go back to the consignment; invalid input (400)
+    or a refusal shows the page again with the form under ``key`` (nothing changes)."""
+    status = 400
+    if form.is_valid():
+        try:
+            do(form.cleaned_data)
+            return _back(c)
+        except DomainError as exc:
+            apply_to_form(form, exc)
+            status = exc.status
+    context = {**consignment_context(request, c), key: form}
+    return render(request, "logistics/consignment_record.html", context, status=status)
 
 
 @login_required
@@ -218,22 +222,20 @@ def _refused(request: HttpRequest, c: Consignment, form: Any, exc: DomainError) 
 def consignment_track(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an arrival, a departure or the hand-over (nothing changes on refusal)."""
     c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
-    form = TrackForm(request.POST)
-    if not form.is_valid():
-        context = {**consignment_context(request, c), "track_form": form}
-        return render(request, "logistics/consignment_record.html", context, status=400)
-    try:
-        services.consignment_track(
+    return _record(
+        request,
+        c,
+        "track_form",
+        TrackForm(request.POST),
+        lambda data: services.consignment_track(
             actor=request.user,
             consignment=c,
-            kind=form.cleaned_data["kind"],
-            node=form.cleaned_data["node"],
-            occurred_at=form.cleaned_data["occurred_at"],
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        return _refused(request, c, form, exc)
-    return _back(c)
+            kind=data["kind"],
+            node=data["node"],
+            occurred_at=data["occurred_at"],
+            note=data["note"],
+        ),
+    )
 
 
 @login_required
@@ -243,20 +245,19 @@ def consignment_receive(request: HttpRequest, pk: int) -> HttpResponse:
     c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
     lines = [line for line in c.lines.select_related("consignment") if line.in_transit]
     form = ReceiveForm(request.POST, lines=lines)
-    if not form.is_valid():
-        context = {**consignment_context(request, c), "receive_form": form}
-        return render(request, "logistics/consignment_record.html", context, status=400)
-    try:
-        services.consignment_receive(
+    return _record(
+        request,
+        c,
+        "receive_form",
+        form,
+        lambda data: services.consignment_receive(
             actor=request.user,
             consignment=c,
             lines=form.counts(),
-            occurred_at=form.cleaned_data["occurred_at"],
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        return _refused(request, c, form, exc)
-    return _back(c)
+            occurred_at=data["occurred_at"],
+            note=data["note"],
+        ),
+    )
 
 
 @login_required
@@ -264,17 +265,15 @@ def consignment_receive(request: HttpRequest, pk: int) -> HttpResponse:
 def consignment_split(request: HttpRequest, pk: int) -> HttpResponse:
     """Split a planned consignment into parts (nothing changes on refusal)."""
     c = object_or_refuse(CONSIGNMENT, request.user, pk, "view")
-    form = SplitForm(request.POST)
-    if not form.is_valid():
-        context = {**consignment_context(request, c), "split_form": form}
-        return render(request, "logistics/consignment_record.html", context, status=400)
-    try:
-        services.consignment_split(
-            actor=request.user, consignment=c, quantities=form.cleaned_data["quantities"]
-        )
-    except DomainError as exc:
-        return _refused(request, c, form, exc)
-    return _back(c)
+    return _record(
+        request,
+        c,
+        "split_form",
+        SplitForm(request.POST),
+        lambda data: services.consignment_split(
+            actor=request.user, consignment=c, quantities=data["quantities"]
+        ),
+    )
 
 
 @login_required
