@@ -75,10 +75,19 @@ The integer plan keeps the whole units of every route of the relaxation (rounded
 routes the remaining units of each lot by a small MILP (HiGHS through SciPy) over the routes
 generated for those lots, within the capacity left; level 1 first, then level 2 with level 1
 fixed. Within a lot, units are given to its consignments in index order.
+
+A first plan starts it all (``earliest_fill``): consignment by consignment, earliest need-by
+first, each on its earliest-arriving route on the capacity still left, again until it is all
+routed or no route arrives by the horizon. Its routes are the master's first columns besides
+each lot's own best route, so the master starts near a good plan; and after the integer step the
+units it leaves undelivered are routed the same way on the capacity its plan leaves. The answer
+is the better of that and the first plan (this matters only when a time limit cuts column
+generation short: converged, the integer plan is at least as good).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections.abc import Callable
@@ -627,6 +636,23 @@ def _column(net: _Network, lots: _Lots, lot: int, legs: np.ndarray, deps: np.nda
     return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows)
 
 
+def _seed_columns(master: _Master, parts: list[list[Part]]) -> None:
+    """Add the routes of a plan as columns of the lots they serve (each route once)."""
+    net, lots = master.net, master.lots
+    sorted_leg = np.empty(net.M, dtype=I64)
+    sorted_leg[net.order] = np.arange(net.M)
+    lot_of = np.full(net.p.n_cons, -1, dtype=I64)
+    lot_of[lots.cons] = lots.of_cons
+    seen: set[tuple[int, bytes, bytes]] = set()
+    for k, ps in enumerate(parts):
+        lot = int(lot_of[k])
+        for q in ps:
+            key = (lot, q.legs.tobytes(), q.departures.tobytes())
+            if lot >= 0 and len(q.legs) and key not in seen:
+                seen.add(key)
+                master.add(_column(net, lots, lot, sorted_leg[q.legs], q.departures.copy()))
+
+
 # --- integer plan ---------------------------------------------------------------------------------
 
 
@@ -715,6 +741,110 @@ def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.
     return q, proven
 
 
+# --- routing on the capacity a plan leaves -------------------------------------------------------
+
+
+def _residual(problem: RoutingProblem, parts: list[list[Part]]) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity left per (leg, day) and (node, day) by a plan (a huge number where unlimited)."""
+    T = problem.horizon + 1
+    leg = np.zeros((problem.n_legs, T), dtype=I64)
+    node = np.zeros((problem.n_nodes, T), dtype=I64)
+    for k, ps in enumerate(parts):
+        for q in ps:
+            if len(q.legs):
+                np.add.at(leg, (q.legs, q.departures), q.quantity)
+                node[problem.cons_origin[k], q.departures[0]] += q.quantity
+                heads = problem.leg_to[q.legs]
+                np.add.at(node, (heads, q.departures + problem.leg_transit[q.legs]), q.quantity)
+    unlimited = np.iinfo(I64).max // 4
+    leg_cap = np.where(problem.leg_capacity > 0, problem.leg_capacity, unlimited)
+    node_cap = np.where(problem.node_capacity > 0, problem.node_capacity, unlimited)
+    return leg_cap[:, None] - leg, node_cap[:, None] - node
+
+
+def earliest_fill(
+    problem: RoutingProblem,
+    parts: list[list[Part]],
+    undelivered: np.ndarray,
+    order: np.ndarray | None = None,
+) -> tuple[list[list[Part]], np.ndarray]:
+    """Route undelivered units on the capacity the plan ``parts`` leaves, consignment by
+    consignment in ``order`` (default: earliest need-by first, then the higher priority), each on
+    its earliest-arriving route (then the cheapest), as many units as that route can take, again
+    until none is left or no route arrives by the horizon. Returns new parts and undelivered units.
+
+    With free waiting, arriving earlier at a node never leaves fewer departures, so the earliest
+    arrival is found by Dijkstra over the nodes (labels: arrival day, then cost).
+    """
+    H = problem.horizon
+    leg_left, node_left = _residual(problem, parts)
+    parts = [list(ps) for ps in parts]
+    undelivered = _ints(undelivered).copy()
+    if order is None:
+        order = np.lexsort((problem.cons_priority, problem.cons_need_by))
+    out: list[list[int]] = [[] for _ in range(problem.n_nodes)]
+    for leg in range(problem.n_legs):
+        out[int(problem.leg_from[leg])].append(leg)
+    to, tau, cost = problem.leg_to.tolist(), problem.leg_transit.tolist(), problem.leg_cost.tolist()
+    for k in _ints(order).tolist():
+        o, d = int(problem.cons_origin[k]), int(problem.cons_destination[k])
+        if not undelivered[k] or o == d:
+            continue
+        while undelivered[k]:
+            ready = int(problem.cons_ready[k])
+            label: dict[int, tuple[int, int]] = {o: (ready, 0)}
+            pred: dict[int, tuple[int, int, int]] = {}
+            heap = [(ready, 0, o)]
+            done: set[int] = set()
+            while heap:
+                t, c, x = heapq.heappop(heap)
+                if x in done:
+                    continue
+                done.add(x)
+                if x == d:
+                    break
+                for leg in out[x]:
+                    y, tr = to[leg], tau[leg]
+                    s = t
+                    while s + tr <= H and not (
+                        leg_left[leg, s] > 0
+                        and node_left[y, s + tr] > 0
+                        and (x != o or node_left[o, s] > 0)
+                    ):
+                        s += 1
+                    if s + tr > H or y in done:
+                        continue
+                    new = (s + tr, c + cost[leg])
+                    if new < label.get(y, (H + 1, 0)):
+                        label[y] = new
+                        pred[y] = (x, leg, s)
+                        heapq.heappush(heap, (*new, y))
+            if d not in done:
+                break
+            legs: list[int] = []
+            deps: list[int] = []
+            y = d
+            while y != o:
+                x, leg, s = pred[y]
+                legs.append(leg)
+                deps.append(s)
+                y = x
+            la, da = np.array(legs[::-1], dtype=I64), np.array(deps[::-1], dtype=I64)
+            heads, arrive = problem.leg_to[la], da + problem.leg_transit[la]
+            take = min(
+                int(undelivered[k]),
+                int(leg_left[la, da].min()),
+                int(node_left[o, da[0]]),
+                int(node_left[heads, arrive].min()),
+            )
+            leg_left[la, da] -= take
+            node_left[o, da[0]] -= take
+            node_left[heads, arrive] -= take
+            parts[k].append(Part(take, la, da))
+            undelivered[k] -= take
+    return parts, undelivered
+
+
 # --- the solver -----------------------------------------------------------------------------------
 
 
@@ -761,6 +891,13 @@ def solve(
     reachable_lot = np.isfinite(reduced)
     for lot, (legs, deps, _a) in sorted(routes.items()):
         master.choice[lot] = master.add(_column(net, lots, lot, legs, deps))
+    # a first plan, earliest need-by first on the capacity left: its routes start the master
+    # near a good plan, and it stands as the answer if column generation is cut short
+    start: list[list[Part]] = [[] for _ in range(problem.n_cons)]
+    _home(problem, start)
+    waiting = np.where(problem.cons_origin != problem.cons_destination, problem.cons_size, 0)
+    greedy = earliest_fill(problem, start, waiting)
+    _seed_columns(master, greedy[0])
     lap("build")
     say(5, "routes")
 
@@ -852,6 +989,12 @@ def solve(
     qty, _proven = _integer_plan(master, x, max(limit - (time.perf_counter() - t0), 1.0))
     lap("integer")
     result = _assemble(problem, net, lots, master, qty, reachable_lot)
+    # units the integer plan leaves undelivered go by the earliest route the capacity left allows
+    filled = earliest_fill(problem, result.parts, result.undelivered)
+    for parts, missing in (filled, greedy):
+        if evaluate(problem, parts, missing).key() < result.objective.key():
+            result = _summary(problem, parts, missing, result.reachable)
+    lap("fill")
     # bounds and status
     obj = result.objective
     lb_late = max(0, math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0]))))
@@ -877,6 +1020,13 @@ def solve(
     return result
 
 
+def _home(problem: RoutingProblem, parts: list[list[Part]]) -> None:
+    """Consignments already at their destination arrive whole on their ready day."""
+    home = (problem.cons_origin == problem.cons_destination) & (problem.cons_size > 0)
+    for k in np.flatnonzero(home).tolist():
+        parts[k].append(Part(int(problem.cons_size[k]), np.zeros(0, I64), np.zeros(0, I64)))
+
+
 def _assemble(
     problem: RoutingProblem,
     net: _Network,
@@ -885,16 +1035,12 @@ def _assemble(
     qty: np.ndarray,
     reachable_lot: np.ndarray,
 ) -> RoutingResult:
-    K, H = problem.n_cons, problem.horizon
+    K = problem.n_cons
     parts: list[list[Part]] = [[] for _ in range(K)]
-    arrival = np.full(K, -1, dtype=I64)
     undelivered = np.zeros(K, dtype=I64)
     reachable = np.ones(K, dtype=bool)
     # consignments already there
-    home = (problem.cons_origin == problem.cons_destination) & (problem.cons_size > 0)
-    arrival[home] = problem.cons_ready[home]
-    for k in np.flatnonzero(home).tolist():
-        parts[k].append(Part(int(problem.cons_size[k]), np.zeros(0, I64), np.zeros(0, I64)))
+    _home(problem, parts)
     # lots: consignments in index order take the lot's columns in column order
     members: list[list[int]] = [[] for _ in range(lots.n)]
     for k, lot in zip(lots.cons.tolist(), lots.of_cons.tolist(), strict=True):
@@ -915,13 +1061,31 @@ def _assemble(
                     undelivered[k] += take
                 else:
                     parts[k].append(Part(take, orig_leg[col.legs], col.deps.copy()))
-                    arrival[k] = max(arrival[k], col.arrival)
                 need -= take
                 have -= take
                 if have:
                     pool[ci] = (j, have)
                 else:
                     ci += 1
+    return _summary(problem, parts, undelivered, reachable)
+
+
+def _summary(
+    problem: RoutingProblem,
+    parts: list[list[Part]],
+    undelivered: np.ndarray,
+    reachable: np.ndarray,
+) -> RoutingResult:
+    """A result (bound and status still to set) of a plan given as parts and undelivered units."""
+    H = problem.horizon
+    arrival = np.full(problem.n_cons, -1, dtype=I64)
+    for k, ps in enumerate(parts):
+        for q in ps:
+            if len(q.legs):
+                a = int(q.departures[-1] + problem.leg_transit[q.legs[-1]])
+            else:
+                a = int(problem.cons_ready[k])
+            arrival[k] = max(arrival[k], a)
     need_by = problem.cons_need_by
     days_late = np.where(arrival >= 0, np.maximum(0, arrival - need_by), 0)
     days_late = np.where(undelivered > 0, np.maximum(1, H + 1 - need_by), days_late)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convoy.solvers.routing import RoutingProblem, RoutingResult, solve
+from convoy.solvers.routing import RoutingProblem, RoutingResult, earliest_fill, evaluate, solve
 from convoy.solvers.tests import routing_oracle as oracle
 
 
@@ -348,3 +348,117 @@ def test_a_time_limit_still_gives_a_valid_bound() -> None:
     if cut.status == "feasible" and cut.objective.weighted_lateness > cut.bound[0]:
         late = cut.objective.weighted_lateness
         assert cut.gap == pytest.approx((late - cut.bound[0]) / late)
+
+
+# --- the earliest-route fill (first plan, and repair of a cut-short one) ----------------------
+
+
+def empty_plan(problem: RoutingProblem) -> tuple[list[list[Any]], np.ndarray]:
+    from convoy.solvers.routing import Part
+
+    parts: list[list[Any]] = [[] for _ in range(problem.n_cons)]
+    undelivered = problem.cons_size.copy()
+    for k in range(problem.n_cons):
+        if problem.cons_origin[k] == problem.cons_destination[k] and problem.cons_size[k]:
+            parts[k].append(
+                Part(int(problem.cons_size[k]), np.zeros(0, np.int64), np.zeros(0, np.int64))
+            )
+            undelivered[k] = 0
+    return parts, undelivered
+
+
+@examples(400)
+@given(problems(max_nodes=4, max_cons=8, tight=True))
+def test_earliest_fill_keeps_the_rule_and_leaves_nothing_routable(problem: RoutingProblem) -> None:
+    parts, undelivered = earliest_fill(problem, *empty_plan(problem))
+    late, cost, _, _ = oracle.check_plan(problem, parts, undelivered)
+    assert (late, cost) >= oracle.solve_milp(problem)
+    # nothing left that a route on the remaining capacity could carry; earlier parts are kept
+    again, still = earliest_fill(problem, parts, undelivered)
+    assert (still == undelivered).all()
+    assert [[p.route for p in ps] for ps in again] == [[p.route for p in ps] for ps in parts]
+
+
+def test_earliest_fill_earliest_need_by_first_then_by_day() -> None:
+    problem = make(
+        leg_capacity=[1, 0],
+        cons_origin=[DEPOT, DEPOT, DEPOT],
+        cons_destination=[DEST, DEST, DEST],
+        cons_ready=[0, 0, 0],
+        cons_need_by=[9, 3, 4],
+        cons_priority=[4, 4, 4],
+        cons_size=[1, 1, 1],
+        horizon=4,
+    )
+    parts, undelivered = earliest_fill(problem, *empty_plan(problem))
+    # one a day on the first leg: need-by 3 leaves on day 0, need-by 4 on day 1, and the last
+    # would arrive on day 5, after the horizon
+    assert [p.route for p in parts[1]] == [[(0, 0), (1, 2)]]
+    assert [p.route for p in parts[2]] == [[(0, 1), (1, 3)]]
+    assert parts[0] == [] and undelivered.tolist() == [1, 0, 0]
+
+
+def test_earliest_fill_takes_the_cheaper_of_equally_early_routes_and_splits() -> None:
+    two_legs: dict[str, Any] = dict(
+        node_capacity=[0, 0],
+        leg_from=[0, 0],
+        leg_to=[1, 1],
+        leg_transit=[1, 1],
+        leg_capacity=[2, 3],
+        leg_cost=[7, 4],
+        cons_origin=[0],
+        cons_destination=[1],
+        cons_ready=[0],
+        cons_need_by=[1],
+        cons_priority=[1],
+        cons_size=[6],
+        horizon=3,
+    )
+    problem = RoutingProblem(**two_legs)
+    parts, undelivered = earliest_fill(problem, *empty_plan(problem))
+    assert [(p.quantity, p.route) for p in parts[0]] == [
+        (3, [(1, 0)]),  # the cheaper leg, full
+        (2, [(0, 0)]),  # then the dearer one on the same day
+        (1, [(1, 1)]),  # then the next day
+    ]
+    assert undelivered.tolist() == [0]
+    assert evaluate(problem, parts, undelivered).weighted_lateness == 8
+
+
+def test_a_cut_short_plan_is_filled_and_no_worse_than_the_first_plan() -> None:
+    """Stopped early, the solver's plan leaves no unit undelivered that the capacity it leaves
+    could carry, and is at least as good as the earliest-need-by-first plan it starts from."""
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0)
+    cut = solve(problem, time_limit=1e-6)
+    check(problem, cut)
+    _, still = earliest_fill(problem, cut.parts, cut.undelivered)
+    assert (still == cut.undelivered).all()
+    first = evaluate(problem, *earliest_fill(problem, *empty_plan(problem)))
+    assert cut.objective.key() <= first.key()
+
+
+def test_units_the_integer_step_leaves_undelivered_are_filled(monkeypatch: Any) -> None:
+    """If the integer step leaves units undelivered (as when its MILP runs out of time: here
+    every other lot), they go by the earliest routes the capacity left allows."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    real = routing._integer_plan
+
+    def every_other_lot(master: Any, x: np.ndarray, time_left: float) -> tuple[Any, bool]:
+        q, _ = real(master, x, time_left)
+        for lot, cols in enumerate(master.by_lot[1::2], start=1):
+            q[cols] = 0
+            q[cols[0]] = master.lots.size[2 * lot - 1]  # all on its undelivered column
+        return q, False
+
+    monkeypatch.setattr(routing, "_integer_plan", every_other_lot)
+    problem = generate_routing(300, seed=1)
+    result = solve(problem)
+    check(problem, result)
+    _, still = earliest_fill(problem, result.parts, result.undelivered)
+    assert (still == result.undelivered).all()
+    first = evaluate(problem, *earliest_fill(problem, *empty_plan(problem)))
+    assert result.objective.key() < first.key()
