@@ -770,11 +770,12 @@ def earliest_fill(
 ) -> tuple[list[list[Part]], np.ndarray]:
     """Route undelivered units on the capacity the plan ``parts`` leaves, consignment by
     consignment in ``order`` (default: earliest need-by first, then the higher priority), each on
-    its earliest-arriving route (then the cheapest), as many units as that route can take, again
-    until none is left or no route arrives by the horizon. Returns new parts and undelivered units.
+    its earliest-arriving route, as many units as that route can take, again until none is left
+    or no route arrives by the horizon. Returns new parts and undelivered units.
 
     With free waiting, arriving earlier at a node never leaves fewer departures, so the earliest
-    arrival is found by Dijkstra over the nodes (labels: arrival day, then cost).
+    arrival is found by Dijkstra over the nodes (labels: arrival day, then cost, so that of two
+    equally early ways into a node the cheaper is kept; not the cheapest earliest route overall).
     """
     H = problem.horizon
     leg_left, node_left = _residual(problem, parts)
