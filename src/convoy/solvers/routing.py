@@ -846,6 +846,14 @@ def earliest_fill(
     return parts, undelivered
 
 
+def first_plan(problem: RoutingProblem) -> tuple[list[list[Part]], np.ndarray]:
+    """``earliest_fill`` from nothing: consignments already there arrive on their ready day."""
+    parts: list[list[Part]] = [[] for _ in range(problem.n_cons)]
+    _home(problem, parts)
+    waiting = np.where(problem.cons_origin != problem.cons_destination, problem.cons_size, 0)
+    return earliest_fill(problem, parts, waiting)
+
+
 # --- the solver -----------------------------------------------------------------------------------
 
 
@@ -894,10 +902,7 @@ def solve(
         master.choice[lot] = master.add(_column(net, lots, lot, legs, deps))
     # a first plan, earliest need-by first on the capacity left: its routes start the master
     # near a good plan, and it stands as the answer if column generation is cut short
-    start: list[list[Part]] = [[] for _ in range(problem.n_cons)]
-    _home(problem, start)
-    waiting = np.where(problem.cons_origin != problem.cons_destination, problem.cons_size, 0)
-    greedy = earliest_fill(problem, start, waiting)
+    greedy = first_plan(problem)
     _seed_columns(master, greedy[0])
     lap("build")
     say(5, "routes")
@@ -1071,6 +1076,13 @@ def _assemble(
     return _summary(problem, parts, undelivered, reachable)
 
 
+def _arrival(problem: RoutingProblem, k: int, part: Part) -> int:
+    """The day a part of consignment ``k`` arrives (its ready day when it has no legs)."""
+    if len(part.legs):
+        return int(part.departures[-1] + problem.leg_transit[part.legs[-1]])
+    return int(problem.cons_ready[k])
+
+
 def _summary(
     problem: RoutingProblem,
     parts: list[list[Part]],
@@ -1082,11 +1094,7 @@ def _summary(
     arrival = np.full(problem.n_cons, -1, dtype=I64)
     for k, ps in enumerate(parts):
         for q in ps:
-            if len(q.legs):
-                a = int(q.departures[-1] + problem.leg_transit[q.legs[-1]])
-            else:
-                a = int(problem.cons_ready[k])
-            arrival[k] = max(arrival[k], a)
+            arrival[k] = max(arrival[k], _arrival(problem, k, q))
     need_by = problem.cons_need_by
     days_late = np.where(arrival >= 0, np.maximum(0, arrival - need_by), 0)
     days_late = np.where(undelivered > 0, np.maximum(1, H + 1 - need_by), days_late)
@@ -1116,12 +1124,8 @@ def evaluate(
         w = int(LATE_WEIGHT[problem.cons_priority[k]])
         need = int(problem.cons_need_by[k])
         for p in ps:
-            if len(p.legs):
-                a = int(p.departures[-1] + problem.leg_transit[p.legs[-1]])
-                cost += p.quantity * int(problem.leg_cost[p.legs].sum())
-            else:
-                a = int(problem.cons_ready[k])
-            late = max(0, a - need)
+            cost += p.quantity * int(problem.leg_cost[p.legs].sum())
+            late = max(0, _arrival(problem, k, p) - need)
             weighted += p.quantity * w * late
             late_units += p.quantity if late > 0 else 0
         weighted += int(undelivered[k]) * w * max(1, H + 1 - need)

@@ -15,7 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convoy.solvers.routing import RoutingProblem, RoutingResult, earliest_fill, evaluate, solve
+from convoy.solvers.routing import (
+    RoutingProblem,
+    RoutingResult,
+    earliest_fill,
+    evaluate,
+    first_plan,
+    solve,
+)
 from convoy.solvers.tests import routing_oracle as oracle
 
 
@@ -353,24 +360,10 @@ def test_a_time_limit_still_gives_a_valid_bound() -> None:
 # --- the earliest-route fill (first plan, and repair of a cut-short one) ----------------------
 
 
-def empty_plan(problem: RoutingProblem) -> tuple[list[list[Any]], np.ndarray]:
-    from convoy.solvers.routing import Part
-
-    parts: list[list[Any]] = [[] for _ in range(problem.n_cons)]
-    undelivered = problem.cons_size.copy()
-    for k in range(problem.n_cons):
-        if problem.cons_origin[k] == problem.cons_destination[k] and problem.cons_size[k]:
-            parts[k].append(
-                Part(int(problem.cons_size[k]), np.zeros(0, np.int64), np.zeros(0, np.int64))
-            )
-            undelivered[k] = 0
-    return parts, undelivered
-
-
 @examples(400)
 @given(problems(max_nodes=4, max_cons=8, tight=True))
 def test_earliest_fill_keeps_the_rule_and_leaves_nothing_routable(problem: RoutingProblem) -> None:
-    parts, undelivered = earliest_fill(problem, *empty_plan(problem))
+    parts, undelivered = first_plan(problem)
     late, cost, _, _ = oracle.check_plan(problem, parts, undelivered)
     assert (late, cost) >= oracle.solve_milp(problem)
     # nothing left that a route on the remaining capacity could carry; earlier parts are kept
@@ -390,7 +383,7 @@ def test_earliest_fill_earliest_need_by_first_then_by_day() -> None:
         cons_size=[1, 1, 1],
         horizon=4,
     )
-    parts, undelivered = earliest_fill(problem, *empty_plan(problem))
+    parts, undelivered = first_plan(problem)
     # one a day on the first leg: need-by 3 leaves on day 0, need-by 4 on day 1, and the last
     # would arrive on day 5, after the horizon
     assert [p.route for p in parts[1]] == [[(0, 0), (1, 2)]]
@@ -415,7 +408,7 @@ def test_earliest_fill_takes_the_cheaper_of_equally_early_routes_and_splits() ->
         horizon=3,
     )
     problem = RoutingProblem(**two_legs)
-    parts, undelivered = earliest_fill(problem, *empty_plan(problem))
+    parts, undelivered = first_plan(problem)
     assert [(p.quantity, p.route) for p in parts[0]] == [
         (3, [(1, 0)]),  # the cheaper leg, full
         (2, [(0, 0)]),  # then the dearer one on the same day
@@ -435,7 +428,7 @@ def test_a_cut_short_plan_is_filled_and_no_worse_than_the_first_plan() -> None:
     check(problem, cut)
     _, still = earliest_fill(problem, cut.parts, cut.undelivered)
     assert (still == cut.undelivered).all()
-    first = evaluate(problem, *earliest_fill(problem, *empty_plan(problem)))
+    first = evaluate(problem, *first_plan(problem))
     assert cut.objective.key() <= first.key()
 
 
@@ -460,5 +453,5 @@ def test_units_the_integer_step_leaves_undelivered_are_filled(monkeypatch: Any) 
     check(problem, result)
     _, still = earliest_fill(problem, result.parts, result.undelivered)
     assert (still == result.undelivered).all()
-    first = evaluate(problem, *earliest_fill(problem, *empty_plan(problem)))
+    first = evaluate(problem, *first_plan(problem))
     assert result.objective.key() < first.key()
