@@ -56,11 +56,12 @@ How it is solved
 ================
 Identical consignments (same origin, destination, ready day, need-by day and priority) form one
 *lot*. The linear relaxation is solved by column generation over routes, never one variable per
-consignment x leg x day: a master LP (CLP through OR-Tools' pywraplp, warm-started as columns are
-added) has, per lot, one variable per known route plus one "undelivered" variable, one row per lot
-(its units), and a row per (leg, day) and (node, day) capacity, but only for capacities the plan
-has overloaded once (the others cannot bind) and only for lots with a route across such a row
-(every other lot keeps its best unconstrained route, which no dual can make worse). Pricing finds
+consignment x leg x day: a master LP (HiGHS' dual simplex through highspy, one model kept and
+warm-started from its last basis as rows and columns are added) has, per lot, one variable per
+known route plus one "undelivered" variable, one row per lot (its units), and a row per (leg, day)
+and (node, day) capacity, but only for capacities the plan has overloaded once or the first plan
+fills (the others cannot bind) and only for lots with a route across such a row (every other lot
+keeps its best unconstrained route, which no dual can make worse). Pricing finds
 the best route of every lot at once by dynamic programming over the time-expanded network,
 backwards from each destination and for every arrival day together (the network is acyclic in time
 since transit >= 1), with the capacity rows' duals as arc prices; the arrival day's lateness is
@@ -94,8 +95,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import highspy
 import numpy as np
-from ortools.linear_solver import pywraplp
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
 
@@ -449,31 +450,37 @@ class _Pricer:
 
 
 class _Master:
-    """The restricted master LP (pywraplp), with only the rows and lots that matter.
+    """The restricted master LP (HiGHS through highspy), with only the rows and lots that matter.
 
     A capacity row enters when the plan overloads it (rows never overloaded cannot bind); a lot
     enters when one of its routes crosses a row that is in (a lot outside has one route crossing
     no row in, which stays its best whatever the duals, as duals only raise arc prices). Lots
     outside keep all their units on that route.
+
+    Rows and columns are added to the one HiGHS model, which keeps its basis: each solve starts
+    from the last optimal basis (dual simplex). New columns are buffered and passed in one call.
     """
 
-    def __init__(self, net: _Network, lots: _Lots, engine: str = "CLP") -> None:
+    def __init__(self, net: _Network, lots: _Lots) -> None:
         self.net, self.lots = net, lots
-        self.solver = pywraplp.Solver.CreateSolver(engine)
-        self.solver.SuppressOutput()
-        self.inf = self.solver.infinity()
-        self.lot_rows: dict[int, Any] = {}
-        self.rows: dict[int, Any] = {}  # leg rows: rid, node rows: -1 - rid
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("simplex_strategy", 1)  # dual simplex, warm-started
+        self.inf = float(highspy.kHighsInf)
+        self.lot_rows: dict[int, int] = {}  # lot -> row index
+        self.rows: dict[int, int] = {}  # capacity rows: leg rows by rid, node rows by -1 - rid
         self.crossing: dict[int, list[int]] = {}  # row key -> columns crossing it
         self.columns: list[_Column] = []
-        self.vars: list[Any] = []
+        self.vars: list[int] = []  # column -> LP column index, -1 while its lot is outside
         self.by_lot: list[list[int]] = [[] for _ in range(lots.n)]
         self.choice = np.full(lots.n, -1, dtype=I64)  # the route of a lot outside
-        self.late_row: Any = None
+        self.late_row = -1
         self.late_cap = 0.0
-        self.objective = self.solver.Objective()
-        self.objective.SetMinimization()
         self.alpha, self.beta = 0.0, 1.0
+        self.n_rows = self.n_vars = 0
+        self.pending: list[tuple[float, list[int], list[float]]] = []
+        self.x = np.zeros(0)  # LP column values and row duals of the last solve
+        self.y = np.zeros(0)
 
     @staticmethod
     def keys(col: _Column) -> list[int]:
@@ -488,7 +495,7 @@ class _Master:
     def add(self, col: _Column) -> int:
         j = len(self.columns)
         self.columns.append(col)
-        self.vars.append(None)
+        self.vars.append(-1)
         self.by_lot[col.lot].append(j)
         for key in self.keys(col):
             self.crossing.setdefault(key, []).append(j)
@@ -498,37 +505,61 @@ class _Master:
 
     def _var(self, j: int) -> None:
         col = self.columns[j]
-        v = self.solver.NumVar(0.0, self.inf, "")
-        self.vars[j] = v
-        self.lot_rows[col.lot].SetCoefficient(v, 1.0)
+        self.vars[j] = self.n_vars
+        self.n_vars += 1
+        rows, vals = [self.lot_rows[col.lot]], [1.0]
         for key in self.keys(col):
             row = self.rows.get(key)
             if row is not None:
-                row.SetCoefficient(v, 1.0)
-        if self.late_row is not None:
-            self.late_row.SetCoefficient(v, float(col.late))
-        self.objective.SetCoefficient(v, self.alpha * col.cost + self.beta * col.late)
+                rows.append(row)
+                vals.append(1.0)
+        if self.late_row >= 0:
+            rows.append(self.late_row)
+            vals.append(float(col.late))
+        self.pending.append((self.alpha * col.cost + self.beta * col.late, rows, vals))
+
+    def _flush(self) -> None:
+        """Pass the buffered columns to HiGHS in one call."""
+        if not self.pending:
+            return
+        n = len(self.pending)
+        lengths = [len(rows) for _c, rows, _v in self.pending]
+        starts = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int32)
+        index = np.concatenate([rows for _c, rows, _v in self.pending]).astype(np.int32)
+        value = np.concatenate([vals for _c, _r, vals in self.pending]).astype(float)
+        cost = np.array([c for c, _r, _v in self.pending], dtype=float)
+        lower, upper = np.zeros(n), np.full(n, self.inf)
+        self.highs.addCols(n, cost, lower, upper, len(index), starts, index, value)
+        self.pending = []
+
+    def _row(self, lower: float, upper: float, cols: list[int], vals: list[float]) -> int:
+        self._flush()
+        index = np.array(cols, dtype=np.int32)
+        self.highs.addRow(lower, upper, len(index), index, np.array(vals, dtype=float))
+        self.n_rows += 1
+        return self.n_rows - 1
 
     def activate_lot(self, lot: int) -> None:
         if lot in self.lot_rows:
             return
         size = float(self.lots.size[lot])
-        self.lot_rows[lot] = self.solver.Constraint(size, size, "")
-        if self.late_row is not None:
-            self.late_row.SetUb(self.late_cap - self.outside_late())
+        self.lot_rows[lot] = self._row(size, size, [], [])
+        if self.late_row >= 0:
+            self.highs.changeRowBounds(
+                self.late_row, -self.inf, self.late_cap - self.outside_late()
+            )
         for j in self.by_lot[lot]:
             self._var(j)
 
     def add_row(self, key: int) -> None:
         if key in self.rows:
             return
-        row = self.rows[key] = self.solver.Constraint(-self.inf, self.cap_of(key), "")
-        for j in self.crossing.get(key, []):
-            lot = self.columns[j].lot
-            if lot in self.lot_rows:
-                row.SetCoefficient(self.vars[j], 1.0)
-            else:
-                self.activate_lot(lot)  # sets this row's coefficient too
+        crossing = self.crossing.get(key, [])
+        for j in crossing:
+            self.activate_lot(self.columns[j].lot)
+        self._flush()
+        cols = [self.vars[j] for j in crossing]
+        self.rows[key] = self._row(-self.inf, self.cap_of(key), cols, [1.0] * len(cols))
 
     def outside(self) -> np.ndarray:
         out = np.ones(self.lots.n, dtype=bool)
@@ -543,26 +574,42 @@ class _Master:
     def outside_late(self) -> float:
         return self.outside_value("late")
 
+    def _in_lp(self) -> list[int]:
+        return [j for j, v in enumerate(self.vars) if v >= 0]
+
     def set_objective(self, alpha: float, beta: float) -> None:
+        self._flush()
         self.alpha, self.beta = alpha, beta
-        for col, v in zip(self.columns, self.vars, strict=True):
-            if v is not None:
-                self.objective.SetCoefficient(v, alpha * col.cost + beta * col.late)
+        js = self._in_lp()
+        if js:
+            cost = [alpha * self.columns[j].cost + beta * self.columns[j].late for j in js]
+            index = np.array([self.vars[j] for j in js], dtype=np.int32)
+            self.highs.changeColsCost(len(js), index, np.array(cost, dtype=float))
 
     def cap_lateness(self, cap: float) -> None:
+        self._flush()
         self.late_cap = cap
-        self.late_row = self.solver.Constraint(-self.inf, cap - self.outside_late(), "lateness")
-        for col, v in zip(self.columns, self.vars, strict=True):
-            if v is not None:
-                self.late_row.SetCoefficient(v, float(col.late))
+        js = self._in_lp()
+        late = [float(self.columns[j].late) for j in js]
+        self.late_row = self._row(
+            -self.inf, cap - self.outside_late(), [self.vars[j] for j in js], late
+        )
 
     def solve(self) -> float:
         """The LP's optimum over all lots (those outside at their fixed value)."""
+        self._flush()
         if self.lot_rows:
-            status = self.solver.Solve()
-            if status != pywraplp.Solver.OPTIMAL:
-                raise RuntimeError(f"routing: master LP not solved (status {status})")
-            z = float(self.objective.Value())
+            self.highs.run()
+            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                self.highs.clearSolver()  # numerical trouble: once more from scratch
+                self.highs.run()
+            status = self.highs.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"routing: master LP not solved ({status})")
+            solution = self.highs.getSolution()
+            self.x = np.asarray(solution.col_value, dtype=float)
+            self.y = np.asarray(solution.row_dual, dtype=float)
+            z = float(self.highs.getInfo().objective_function_value)
         else:
             z = 0.0
         return z + self.alpha * self.outside_value("cost") + self.beta * self.outside_late()
@@ -573,14 +620,13 @@ class _Master:
         node = np.zeros(net.N * net.T)
         for key, row in self.rows.items():
             if key >= 0:
-                leg[key] = row.dual_value()
+                leg[key] = self.y[row]
             else:
-                node[-1 - key] = row.dual_value()
+                node[-1 - key] = self.y[row]
         lot = np.full(self.lots.n, np.nan)
         for i, row in self.lot_rows.items():
-            lot[i] = row.dual_value()
-        solved = self.late_row is not None and self.lot_rows
-        late = self.late_row.dual_value() if solved else 0.0
+            lot[i] = self.y[row]
+        late = float(self.y[self.late_row]) if self.late_row >= 0 and self.lot_rows else 0.0
         # duals of <= rows in a minimisation are <= 0; clip numerical noise
         return (
             np.minimum(leg, 0.0).reshape(net.M, net.T),
@@ -591,9 +637,9 @@ class _Master:
 
     def values(self) -> np.ndarray:
         x = np.zeros(len(self.columns))
-        for j, v in enumerate(self.vars):
-            if v is not None:
-                x[j] = v.solution_value()
+        idx = np.array(self.vars, dtype=I64)
+        solved = (idx >= 0) & (idx < len(self.x))
+        x[solved] = self.x[idx[solved]]
         out = np.flatnonzero(self.outside())
         x[self.choice[out]] = self.lots.size[out]
         return x
@@ -862,7 +908,6 @@ def solve(
     *,
     time_limit: float | None = None,
     progress: Progress | None = None,
-    engine: str = "CLP",
 ) -> RoutingResult:
     """Route the consignments by the rule of the module docstring (see there for the method).
 
@@ -884,7 +929,7 @@ def solve(
     net = _Network(problem)
     lots = _Lots(problem)
     pricer = _Pricer(net, lots)
-    master = _Master(net, lots, engine)
+    master = _Master(net, lots)
     none = np.zeros(0, dtype=I64)
     undelivered = [master.add(_column(net, lots, lot, none, none)) for lot in range(lots.n)]
     master.choice[:] = undelivered
@@ -904,6 +949,17 @@ def solve(
     # near a good plan, and it stands as the answer if column generation is cut short
     greedy = first_plan(problem)
     _seed_columns(master, greedy[0])
+    # rows likely to bind from the start: those the lots' own best routes overload and those
+    # the first plan fills (each found later would cost a master solve of its own)
+    leg_left, node_left = _residual(problem, greedy[0])
+    full_leg = (leg_left[net.order] <= 0) & (net.cap[:, None] > 0)
+    full_node = (node_left <= 0) & (net.node_cap[:, None] > 0)
+    for key in [
+        *master.overloaded(master.values()),
+        *np.flatnonzero(full_leg.reshape(-1)).tolist(),
+        *(-1 - np.flatnonzero(full_node.reshape(-1))).tolist(),
+    ]:
+        master.add_row(key)
     lap("build")
     say(5, "routes")
 

@@ -8,6 +8,8 @@ sizes and consignments already at their destination. No database.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from typing import Any
 
 import numpy as np
@@ -455,3 +457,36 @@ def test_units_the_integer_step_leaves_undelivered_are_filled(monkeypatch: Any) 
     assert (still == result.undelivered).all()
     first = evaluate(problem, *first_plan(problem))
     assert result.objective.key() < first.key()
+
+
+_COEXIST = """
+import sys
+if sys.argv[1] == "ortools-first":
+    from ortools.linear_solver import pywraplp
+    import highspy
+else:
+    import highspy
+    from ortools.linear_solver import pywraplp
+h = highspy.Highs()
+h.setOptionValue("output_flag", False)
+h.addCols(2, [1.0, 2.0], [0.0, 0.0], [10.0, 10.0], 0, [0, 0], [], [])
+h.addRow(3.0, highspy.kHighsInf, 2, [0, 1], [1.0, 1.0])
+h.run()
+s = pywraplp.Solver.CreateSolver("GLOP")
+x = s.NumVar(0, 10, "x")
+s.Add(x >= 2)
+s.Minimize(x)
+s.Solve()
+print(h.getInfo().objective_function_value, x.solution_value())
+"""
+
+
+@pytest.mark.parametrize("order", ["ortools-first", "highspy-first"])
+def test_highspy_and_ortools_load_in_one_process(order: str) -> None:
+    """The master LP's highspy must be the HiGHS that ortools bundles (libhighs.so.1): another
+    version fails to import beside it, whichever comes second. Pinned in pyproject.toml."""
+    run = subprocess.run(
+        [sys.executable, "-c", _COEXIST, order], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["3.0", "2.0"]
