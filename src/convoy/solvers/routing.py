@@ -893,11 +893,14 @@ def earliest_fill(
 
 
 def first_plan(problem: RoutingProblem) -> tuple[list[list[Part]], np.ndarray]:
-    """``earliest_fill`` from nothing: consignments already there arrive on their ready day."""
+    """``earliest_fill`` from nothing, by need-by advanced two days per doubling of the lateness
+    weight (priority 1 as if due 6 days earlier than priority 4), then priority. Consignments
+    already there arrive on their ready day."""
     parts: list[list[Part]] = [[] for _ in range(problem.n_cons)]
     _home(problem, parts)
     waiting = np.where(problem.cons_origin != problem.cons_destination, problem.cons_size, 0)
-    return earliest_fill(problem, parts, waiting)
+    urgency = problem.cons_need_by - 2 * np.log2(LATE_WEIGHT[problem.cons_priority]).astype(I64)
+    return earliest_fill(problem, parts, waiting, np.lexsort((problem.cons_priority, urgency)))
 
 
 # --- the solver -----------------------------------------------------------------------------------

@@ -393,6 +393,24 @@ def test_earliest_fill_earliest_need_by_first_then_by_day() -> None:
     assert parts[0] == [] and undelivered.tolist() == [1, 0, 0]
 
 
+def test_first_plan_advances_need_by_two_days_per_doubling_of_weight() -> None:
+    problem = make(
+        leg_capacity=[1, 0],
+        cons_origin=[DEPOT, DEPOT, DEPOT],
+        cons_destination=[DEST, DEST, DEST],
+        cons_ready=[0, 0, 0],
+        cons_need_by=[3, 7, 8],
+        cons_priority=[4, 2, 1],
+        cons_size=[1, 1, 1],
+        horizon=9,
+    )
+    parts, _undelivered = first_plan(problem)
+    # urgency: 3 - 0, 7 - 4, 8 - 6: priority 1 (due day 8) first, then priority 2 and priority 4,
+    # both at 3, by priority
+    departures = [parts[k][0].route[0][1] for k in range(3)]
+    assert departures == [2, 1, 0]
+
+
 def test_earliest_fill_takes_the_cheaper_of_equally_early_routes_and_splits() -> None:
     two_legs: dict[str, Any] = dict(
         node_capacity=[0, 0],
