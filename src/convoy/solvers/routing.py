@@ -78,8 +78,9 @@ generated for those lots, within the capacity left; level 1 first, then level 2 
 fixed. Within a lot, units are given to its consignments in index order.
 
 A first plan starts it all (``earliest_fill``): consignment by consignment, earliest need-by
-first, each on its earliest-arriving route on the capacity still left, again until it is all
-routed or no route arrives by the horizon. Its routes are the master's first columns besides
+first (advanced two days per doubling of the lateness weight), each on its earliest-arriving
+route on the capacity still left, again until it is all routed or no route arrives by the
+horizon. Its routes are the master's first columns besides
 each lot's own best route, so the master starts near a good plan; and after the integer step the
 units it leaves undelivered are routed the same way on the capacity its plan leaves. The answer
 is the better of that and the first plan (this matters only when a time limit cuts column
