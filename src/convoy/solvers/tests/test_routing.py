@@ -374,17 +374,23 @@ def test_earliest_fill_keeps_the_rule_and_leaves_nothing_routable(problem: Routi
     assert [[p.route for p in ps] for ps in again] == [[p.route for p in ps] for ps in parts]
 
 
-def test_earliest_fill_earliest_need_by_first_then_by_day() -> None:
-    problem = make(
+def one_a_day(need_by: list[int], priority: list[int], horizon: int) -> RoutingProblem:
+    """Single units, all ready on day 0 at the depot, one a day on the first leg."""
+    n = len(need_by)
+    return make(
         leg_capacity=[1, 0],
-        cons_origin=[DEPOT, DEPOT, DEPOT],
-        cons_destination=[DEST, DEST, DEST],
-        cons_ready=[0, 0, 0],
-        cons_need_by=[9, 3, 4],
-        cons_priority=[4, 4, 4],
-        cons_size=[1, 1, 1],
-        horizon=4,
+        cons_origin=[DEPOT] * n,
+        cons_destination=[DEST] * n,
+        cons_ready=[0] * n,
+        cons_need_by=need_by,
+        cons_priority=priority,
+        cons_size=[1] * n,
+        horizon=horizon,
     )
+
+
+def test_earliest_fill_earliest_need_by_first_then_by_day() -> None:
+    problem = one_a_day([9, 3, 4], [4, 4, 4], horizon=4)
     parts, undelivered = first_plan(problem)
     # one a day on the first leg: need-by 3 leaves on day 0, need-by 4 on day 1, and the last
     # would arrive on day 5, after the horizon
@@ -394,16 +400,7 @@ def test_earliest_fill_earliest_need_by_first_then_by_day() -> None:
 
 
 def test_first_plan_advances_need_by_two_days_per_doubling_of_weight() -> None:
-    problem = make(
-        leg_capacity=[1, 0],
-        cons_origin=[DEPOT, DEPOT, DEPOT],
-        cons_destination=[DEST, DEST, DEST],
-        cons_ready=[0, 0, 0],
-        cons_need_by=[3, 7, 8],
-        cons_priority=[4, 2, 1],
-        cons_size=[1, 1, 1],
-        horizon=9,
-    )
+    problem = one_a_day([3, 7, 8], [4, 2, 1], horizon=9)
     parts, _undelivered = first_plan(problem)
     # urgency: 3 - 0, 7 - 4, 8 - 6: priority 1 (due day 8) first, then priority 2 and priority 4,
     # both at 3, by priority
