@@ -474,6 +474,40 @@ def test_units_the_integer_step_leaves_undelivered_are_filled(monkeypatch: Any) 
     assert result.objective.key() < first.key()
 
 
+def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: Any) -> None:
+    """A master solve after a round that only added columns (up to PRIMAL_ROUND) starts primal
+    simplex from the last basis, any other solve dual simplex; either way the master's optimum is
+    the one HiGHS finds on the same model from scratch."""
+    import highspy
+
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    real = routing._Master.solve
+    seen: list[tuple[int, bool]] = []
+
+    def checked(master: Any) -> float:
+        rows, cols = master.solved_shape
+        master._flush()
+        only_columns = master.n_rows == rows and master.n_vars > cols
+        z = real(master)
+        _status, strategy = master.highs.getOptionValue("simplex_strategy")
+        seen.append((strategy, only_columns and master.n_vars - cols <= routing.PRIMAL_ROUND))
+        cold = highspy.Highs()
+        cold.setOptionValue("output_flag", False)
+        cold.passModel(master.highs.getModel())
+        cold.run()
+        assert cold.getInfo().objective_function_value == pytest.approx(
+            master.highs.getInfo().objective_function_value, rel=1e-9, abs=1e-6
+        )
+        return z
+
+    monkeypatch.setattr(routing._Master, "solve", checked)
+    check(generate_routing(1000, seed=0), solve(generate_routing(1000, seed=0)))
+    assert all((strategy == 4) == few for strategy, few in seen)
+    assert {strategy for strategy, _ in seen} == {1, 4}
+
+
 _COEXIST = """
 import sys
 if sys.argv[1] == "ortools-first":
