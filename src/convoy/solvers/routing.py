@@ -56,22 +56,25 @@ How it is solved
 ================
 Identical consignments (same origin, destination, ready day, need-by day and priority) form one
 *lot*. The linear relaxation is solved by column generation over routes, never one variable per
-consignment x leg x day: a master LP (HiGHS through highspy, one model kept and warm-started
-from its last basis as rows and columns are added: primal simplex after a round of a few new
-columns, dual simplex otherwise) has, per lot, one variable per
-known route plus one "undelivered" variable, one row per lot (its units), and a row per (leg, day)
-and (node, day) capacity, but only for capacities the plan has overloaded once or the first plan
-fills (the others cannot bind) and only for lots with a route across such a row (every other lot
-keeps its best unconstrained route, which no dual can make worse). Pricing finds
-the best route of every lot at once by dynamic programming over the time-expanded network,
-backwards from each destination and for every arrival day together (the network is acyclic in time
-since transit >= 1), with the capacity rows' duals as arc prices; the arrival day's lateness is
-then added per lot, so pricing costs ``destinations x days x legs x days`` array operations
-whatever the number of consignments. Level 1 is solved first; then its optimum (rounded up: integer
-plans cannot beat it) caps the lateness by a row and level 2 is solved. The Lagrangian bound ``LP +
-sum over lots of units x min reduced cost`` is a valid lower bound at every iteration, and so is
-its value at zero duals (every lot on its own best route, capacities aside), so a time limit
-still yields a bound.
+consignment x leg x day: a master LP (HiGHS through highspy, one model kept and warm-started from
+its last basis as rows and columns are added: primal simplex after a round of a few new columns and
+no new capacity row, dual simplex otherwise) has, per lot, one variable per known route plus one
+"undelivered" variable, one row per lot (its units), and a row per (leg, day) and (node, day)
+capacity, but only for capacities the plan has overloaded once or the first plan fills (the others
+cannot bind), and only for the lots that pricing has found a better route for than the first
+plan's: every other lot stays outside on its first-plan routes, whose load is taken off the rows'
+capacity. At convergence each lot outside has no route (nor leaving its units undelivered) better
+at the duals than its own, so the duals are feasible for the master with every lot in, and the
+optimum is that master's (on 10k consignments about half the lots ever enter). Pricing finds the
+best route of every lot at once by dynamic programming over the time-expanded network, backwards
+from each destination and for every arrival day together (the network is acyclic in time since
+transit >= 1), with the capacity rows' duals as arc prices; the arrival day's lateness is then
+added per lot, so pricing costs ``destinations x days x legs x days`` array operations whatever the
+number of consignments. Level 1 is solved first; then its optimum (rounded up: integer plans cannot
+beat it) caps the lateness by a row and level 2 is solved. The Lagrangian bound ``LP + sum over
+lots of units x min reduced cost`` is a valid lower bound at every iteration, and so is its value
+at zero duals (every lot on its own best route, capacities aside), so a time limit still yields a
+bound.
 
 The integer plan keeps the whole units of every route of the relaxation (rounded down) and
 routes the remaining units of each lot by a small MILP (HiGHS through SciPy) over the routes
@@ -81,8 +84,8 @@ fixed. Within a lot, units are given to its consignments in index order.
 A first plan starts it all (``earliest_fill``): consignment by consignment, earliest need-by
 first (advanced two days per doubling of the lateness weight), each on its earliest-arriving
 route on the capacity still left, again until it is all routed or no route arrives by the
-horizon. Its routes are the master's first columns besides
-each lot's own best route, so the master starts near a good plan; and after the integer step the
+horizon. Its routes are the master's first columns besides each lot's own best route, and the
+lots start outside on them (above), so the master starts at a good plan; after the integer step the
 units it leaves undelivered are routed the same way on the capacity its plan leaves. The answer
 is the better of that and the first plan (this matters only when a time limit cuts column
 generation short: converged, the integer plan is at least as good).
@@ -107,8 +110,9 @@ PRIORITIES = (1, 2, 3, 4)
 LATE_WEIGHT = np.array([0, 8, 4, 2, 1], dtype=I64)  # by priority
 INF = math.inf
 SMOOTHING = 0.5  # dual smoothing (Wentges): weight of the stability centre when pricing
-# A master solve after a round that only added columns, at most this many, runs primal simplex
-# (the last basis stays primal feasible); other solves run dual simplex. HiGHS' dual simplex
+# A master solve after a round that added no capacity row and at most this many columns runs
+# primal simplex (the last basis stays primal feasible but for the rows of lots entering); other
+# solves run dual simplex. HiGHS' dual simplex
 # perturbs the costs and, on 10k, retook ~30k pivots to take in a handful of columns (6 s)
 # where primal needed ~40 (0.06 s); on rounds of thousands of columns dual is the faster.
 PRIMAL_ROUND = 500
@@ -459,14 +463,17 @@ class _Pricer:
 class _Master:
     """The restricted master LP (HiGHS through highspy), with only the rows and lots that matter.
 
-    A capacity row enters when the plan overloads it (rows never overloaded cannot bind); a lot
-    enters when one of its routes crosses a row that is in (a lot outside has one route crossing
-    no row in, which stays its best whatever the duals, as duals only raise arc prices). Lots
-    outside keep all their units on that route.
+    A capacity row enters when the plan overloads it (rows never overloaded cannot bind). A lot
+    enters when pricing finds it a route better, at the duals, than the routes it is fixed on
+    (``fix``: the first plan's); until then its units stay on those routes, whose load is taken
+    off the capacity of the rows in. At convergence every lot outside has all its fixed routes at
+    the best reduced cost of all its routes, so the duals are feasible for the whole master and
+    the LP optimum is that of every lot in.
 
     Rows and columns are added to the one HiGHS model, which keeps its basis: each solve starts
-    from the last optimal basis, by primal simplex after a round that only added a few columns
-    (``PRIMAL_ROUND``), else by dual simplex. New columns are buffered and passed in one call.
+    from the last optimal basis, by primal simplex after a round that added a few columns
+    (``PRIMAL_ROUND``) and no capacity row, else by dual simplex. New columns are buffered and
+    passed in one call.
     """
 
     def __init__(self, net: _Network, lots: _Lots) -> None:
@@ -481,7 +488,10 @@ class _Master:
         self.columns: list[_Column] = []
         self.vars: list[int] = []  # column -> LP column index, -1 while its lot is outside
         self.by_lot: list[list[int]] = [[] for _ in range(lots.n)]
-        self.choice = np.full(lots.n, -1, dtype=I64)  # the route of a lot outside
+        self.fixed: list[list[tuple[int, int]]] = [[] for _ in range(lots.n)]  # outside: (col, qty)
+        self.out_leg = np.zeros(net.M * net.T)  # load of the lots outside per (leg, day)
+        self.out_node = np.zeros(net.N * net.T)  # and per (node, day)
+        self.out_cost = self.out_late = 0.0  # their cost and lateness
         self.late_row = -1
         self.late_cap = 0.0
         self.alpha, self.beta = 0.0, 1.0
@@ -489,17 +499,31 @@ class _Master:
         self.pending: list[tuple[float, list[int], list[float]]] = []
         self.x = np.zeros(0)  # LP column values and row duals of the last solve
         self.y = np.zeros(0)
-        self.solved_shape = (0, 0)  # rows and columns at the last solve
+        self.solved_shape = (0, 0)  # capacity rows and columns at the last solve
 
     @staticmethod
     def keys(col: _Column) -> list[int]:
         return [*col.leg_rows.tolist(), *(-1 - col.node_rows).tolist()]
 
     def cap_of(self, key: int) -> float:
+        """The capacity of a row left to the lots in (the lots outside take theirs first)."""
         net = self.net
         if key >= 0:
-            return float(net.cap[key // net.T])
-        return float(net.node_cap[(-1 - key) // net.T])
+            return float(net.cap[key // net.T]) - self.out_leg[key]
+        return float(net.node_cap[(-1 - key) // net.T]) - self.out_node[-1 - key]
+
+    def fix(self, lot: int, dist: list[tuple[int, int]]) -> None:
+        """Put a lot outside with ``qty`` units on each column (before any row is in)."""
+        self.fixed[lot] = dist
+        self._load(dist, 1.0)
+
+    def _load(self, dist: list[tuple[int, int]], sign: float) -> None:
+        for j, qty in dist:
+            col = self.columns[j]
+            np.add.at(self.out_leg, col.leg_rows, sign * qty)
+            np.add.at(self.out_node, col.node_rows, sign * qty)
+            self.out_cost += sign * qty * col.cost
+            self.out_late += sign * qty * col.late
 
     def add(self, col: _Column) -> int:
         j = len(self.columns)
@@ -553,6 +577,12 @@ class _Master:
             return
         size = float(self.lots.size[lot])
         self.lot_rows[lot] = self._row(size, size, [], [])
+        dist, self.fixed[lot] = self.fixed[lot], []
+        self._load(dist, -1.0)
+        for key in {key for j, _q in dist for key in self.keys(self.columns[j])}:
+            row = self.rows.get(key)
+            if row is not None:
+                self.highs.changeRowBounds(row, -self.inf, self.cap_of(key))
         if self.late_row >= 0:
             self.highs.changeRowBounds(
                 self.late_row, -self.inf, self.late_cap - self.outside_late()
@@ -563,11 +593,8 @@ class _Master:
     def add_row(self, key: int) -> None:
         if key in self.rows:
             return
-        crossing = self.crossing.get(key, [])
-        for j in crossing:
-            self.activate_lot(self.columns[j].lot)
         self._flush()
-        cols = [self.vars[j] for j in crossing]
+        cols = [self.vars[j] for j in self.crossing.get(key, []) if self.vars[j] >= 0]
         self.rows[key] = self._row(-self.inf, self.cap_of(key), cols, [1.0] * len(cols))
 
     def outside(self) -> np.ndarray:
@@ -575,13 +602,24 @@ class _Master:
         out[list(self.lot_rows)] = False
         return out
 
-    def outside_value(self, of: str) -> float:
-        lots = np.flatnonzero(self.outside())
-        per = np.array([getattr(self.columns[self.choice[i]], of) for i in lots], dtype=float)
-        return float(per @ self.lots.size[lots]) if len(lots) else 0.0
-
     def outside_late(self) -> float:
-        return self.outside_value("late")
+        return self.out_late
+
+    def fixed_reduced(
+        self, alpha: float, beta: float, leg_dual: np.ndarray, node_dual: np.ndarray
+    ) -> np.ndarray:
+        """Per lot outside, the largest reduced cost (lot dual aside) of its fixed columns."""
+        flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
+        out = np.full(self.lots.n, np.nan)
+        for lot in np.flatnonzero(self.outside()).tolist():
+            out[lot] = max(
+                alpha * (c := self.columns[j]).cost
+                + beta * c.late
+                - flat_leg[c.leg_rows].sum()
+                - flat_node[c.node_rows].sum()
+                for j, _q in self.fixed[lot]
+            )
+        return out
 
     def _in_lp(self) -> list[int]:
         return [j for j, v in enumerate(self.vars) if v >= 0]
@@ -609,9 +647,9 @@ class _Master:
         self._flush()
         rows, cols = self.solved_shape
         new_cols = self.n_vars - cols
-        columns_only = self.n_rows == rows and 0 < new_cols <= PRIMAL_ROUND
+        columns_only = len(self.rows) == rows and 0 < new_cols <= PRIMAL_ROUND
         self.highs.setOptionValue("simplex_strategy", 4 if columns_only else 1)
-        self.solved_shape = (self.n_rows, self.n_vars)
+        self.solved_shape = (len(self.rows), self.n_vars)
         if self.lot_rows:
             self.highs.run()
             if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -626,13 +664,13 @@ class _Master:
             z = float(self.highs.getInfo().objective_function_value)
         else:
             z = 0.0
-        return z + self.alpha * self.outside_value("cost") + self.beta * self.outside_late()
+        return z + self.alpha * self.out_cost + self.beta * self.out_late
 
     def duals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         net = self.net
         leg = np.zeros(net.M * net.T)
         node = np.zeros(net.N * net.T)
-        for key, row in self.rows.items():
+        for key, row in self.rows.items() if self.lot_rows else ():
             if key >= 0:
                 leg[key] = self.y[row]
             else:
@@ -654,8 +692,9 @@ class _Master:
         idx = np.array(self.vars, dtype=I64)
         solved = (idx >= 0) & (idx < len(self.x))
         x[solved] = self.x[idx[solved]]
-        out = np.flatnonzero(self.outside())
-        x[self.choice[out]] = self.lots.size[out]
+        for dist in self.fixed:
+            for j, qty in dist:
+                x[j] = qty
         return x
 
     def overloaded(self, x: np.ndarray) -> list[int]:
@@ -696,21 +735,32 @@ def _column(net: _Network, lots: _Lots, lot: int, legs: np.ndarray, deps: np.nda
     return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows)
 
 
-def _seed_columns(master: _Master, parts: list[list[Part]]) -> None:
-    """Add the routes of a plan as columns of the lots they serve (each route once)."""
+def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray) -> None:
+    """Add the routes of a plan as columns of the lots they serve (each route once) and fix
+    every lot outside on them, with its undelivered units on its undelivered column (the first
+    ``lots.n`` columns, in lot order)."""
     net, lots = master.net, master.lots
     sorted_leg = np.empty(net.M, dtype=I64)
     sorted_leg[net.order] = np.arange(net.M)
     lot_of = np.full(net.p.n_cons, -1, dtype=I64)
     lot_of[lots.cons] = lots.of_cons
-    seen: set[tuple[int, bytes, bytes]] = set()
+    dist: list[dict[int, int]] = [{} for _ in range(lots.n)]
+    seen: dict[tuple[int, bytes, bytes], int] = {}
     for k, ps in enumerate(parts):
         lot = int(lot_of[k])
+        if lot < 0:
+            continue
+        if undelivered[k]:
+            dist[lot][lot] = dist[lot].get(lot, 0) + int(undelivered[k])
         for q in ps:
             key = (lot, q.legs.tobytes(), q.departures.tobytes())
-            if lot >= 0 and len(q.legs) and key not in seen:
-                seen.add(key)
-                master.add(_column(net, lots, lot, sorted_leg[q.legs], q.departures.copy()))
+            if key not in seen:
+                legs = sorted_leg[q.legs]
+                seen[key] = master.add(_column(net, lots, lot, legs, q.departures.copy()))
+            j = seen[key]
+            dist[lot][j] = dist[lot].get(j, 0) + q.quantity
+    for lot, d in enumerate(dist):
+        master.fix(lot, sorted(d.items()))
 
 
 # --- integer plan ---------------------------------------------------------------------------------
@@ -948,8 +998,8 @@ def solve(
     pricer = _Pricer(net, lots)
     master = _Master(net, lots)
     none = np.zeros(0, dtype=I64)
-    undelivered = [master.add(_column(net, lots, lot, none, none)) for lot in range(lots.n)]
-    master.choice[:] = undelivered
+    for lot in range(lots.n):  # column ``lot``: the lot's units undelivered
+        master.add(_column(net, lots, lot, none, none))
     total_units = float(lots.size.sum())
     # level 1 breaks ties by a tiny cost so that routes make no idle detours
     alpha1 = 1e-4 / max(net.max_path_cost * max(total_units, 1.0), 1.0)
@@ -961,18 +1011,17 @@ def solve(
     )
     reachable_lot = np.isfinite(reduced)
     for lot, (legs, deps, _a) in sorted(routes.items()):
-        master.choice[lot] = master.add(_column(net, lots, lot, legs, deps))
-    # a first plan, earliest need-by first on the capacity left: its routes start the master
-    # near a good plan, and it stands as the answer if column generation is cut short
+        master.add(_column(net, lots, lot, legs, deps))
+    # a first plan, earliest need-by first on the capacity left: every lot starts outside the
+    # master on its routes, and it stands as the answer if column generation is cut short
     greedy = first_plan(problem)
-    _seed_columns(master, greedy[0])
-    # rows likely to bind from the start: those the lots' own best routes overload and those
-    # the first plan fills (each found later would cost a master solve of its own)
+    _fix_plan(master, *greedy)
+    # rows likely to bind from the start: those the first plan fills (each found later would
+    # cost a master solve of its own)
     leg_left, node_left = _residual(problem, greedy[0])
     full_leg = (leg_left[net.order] <= 0) & (net.cap[:, None] > 0)
     full_node = (node_left <= 0) & (net.node_cap[:, None] > 0)
     for key in [
-        *master.overloaded(master.values()),
         *np.flatnonzero(full_leg.reshape(-1)).tolist(),
         *(-1 - np.flatnonzero(full_node.reshape(-1))).tolist(),
     ]:
@@ -1008,9 +1057,15 @@ def solve(
                     master.add_row(key)
                 continue
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
-            inside = ~master.outside()
-            mu = np.nan_to_num(lot_dual)
+            # a lot outside is priced against the dearest of the routes it is fixed on
+            mu = np.where(
+                np.isnan(lot_dual),
+                master.fixed_reduced(alpha, beta - late_dual, leg_dual, node_dual),
+                lot_dual,
+            )
             tol = 1e-9 * max(1.0, abs(z))
+            # lots outside whose units would rather stay undelivered
+            leave = np.isnan(lot_dual) & ((beta - late_dual) * lots.undelivered_late < mu - tol)
             smooth = SMOOTHING if center is not None else 0.0
             while True:
                 if smooth and center is not None:  # between the centre and the master's duals
@@ -1019,14 +1074,12 @@ def solve(
                     pt = smooth * center[2] + (1 - smooth) * late_dual
                 else:
                     pl, pn, pt = leg_dual, node_dual, late_dual
-                reduced, routes = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, inside)
+                reduced, routes = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, everyone)
                 # the Lagrangian bound at the priced duals (valid whatever they are)
                 value = np.where(np.isfinite(reduced), reduced + mu, INF)
                 value = np.minimum(value, (beta - pt) * lots.undelivered_late)
                 lb = (
-                    float(np.where(inside, value, 0.0) @ lots.size)
-                    + alpha * master.outside_value("cost")
-                    + (beta - pt) * master.outside_late()
+                    float(value @ lots.size)
                     + float((pl * leg_cap).sum() + (pn * node_cap).sum())
                     + pt * master.late_cap
                     - slack
@@ -1048,15 +1101,18 @@ def solve(
                     - mu[lot]
                     < -tol
                 ]
-                if cols or not smooth:
+                if cols or leave.any() or not smooth:
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
-            if not cols or z - bounds[phase] <= tol + slack:
+            if not (cols or leave.any()) or z - bounds[phase] <= tol + slack:
                 converged[phase] = True
                 break
             if time.perf_counter() - t0 > 0.7 * limit:
                 break  # keep the solved master's values
+            for lot in np.flatnonzero(leave).tolist():
+                master.activate_lot(lot)
             for col in cols:
+                master.activate_lot(col.lot)
                 master.add(col)
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
         lap(f"lp{phase + 1}")

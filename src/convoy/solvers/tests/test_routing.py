@@ -262,6 +262,34 @@ def test_cheaper_route_only_breaks_ties() -> None:
     assert fast.objective.cost == 4 * 100 and fast.days_late[0] == 0
 
 
+def test_a_lot_outside_the_master_leaves_its_units_undelivered_when_that_is_better() -> None:
+    """Every lot starts outside the master on the first plan's routes. Here the first plan sends
+    consignment 1 (2 -> 1, late 2 days) over the only leg out of node 2 on day 0, which the two
+    units of consignment 3 (2 -> 0) need more: the optimum leaves consignment 1 undelivered
+    (3 days x 8) and sends one unit of 3 on day 0 (late 1) and one on day 1 (late 2)."""
+    problem = make(
+        node_capacity=[1, 0, 0, 0],
+        leg_from=[0, 0, 0, 0, 2, 0, 0, 0],
+        leg_to=[1, 1, 1, 1, 0, 1, 1, 1],
+        leg_transit=[1] * 8,
+        leg_capacity=[1, 1, 0, 0, 1, 1, 1, 1],
+        leg_cost=[0] * 8,
+        cons_origin=[0, 2, 0, 2],
+        cons_destination=[0, 1, 0, 0],
+        cons_ready=[0, 0, 0, 0],
+        cons_need_by=[0, 0, 0, 0],
+        cons_priority=[1, 1, 1, 1],
+        cons_size=[1, 1, 1, 2],
+        horizon=2,
+    )
+    first = evaluate(problem, *first_plan(problem))
+    assert first.weighted_lateness == 16 + 16 + 24  # 1 late 2; 3: one late 2, one undelivered
+    result = solve(problem)
+    assert check(problem, result)[0] == 24 + 8 + 16
+    assert result.undelivered.tolist() == [0, 1, 0, 0]
+    assert result.status == "optimal"
+
+
 def test_unreachable_is_reported_not_dropped() -> None:
     r = solve(make(cons_destination=[OTHER], cons_need_by=[4]))
     assert not r.reachable[0] and r.undelivered[0] == 4 and r.parts[0] == []
@@ -475,9 +503,9 @@ def test_units_the_integer_step_leaves_undelivered_are_filled(monkeypatch: Any) 
 
 
 def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: Any) -> None:
-    """A master solve after a round that only added columns (up to PRIMAL_ROUND) starts primal
-    simplex from the last basis, any other solve dual simplex; either way the master's optimum is
-    the one HiGHS finds on the same model from scratch."""
+    """A master solve after a round that added no capacity row and up to PRIMAL_ROUND columns
+    starts primal simplex from the last basis, any other solve dual simplex; either way the
+    master's optimum is the one HiGHS finds on the same model from scratch."""
     import highspy
 
     from convoy.solvers import routing
@@ -489,7 +517,7 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
     def checked(master: Any) -> float:
         rows, cols = master.solved_shape
         master._flush()
-        only_columns = master.n_rows == rows and master.n_vars > cols
+        only_columns = len(master.rows) == rows and master.n_vars > cols
         z = real(master)
         _status, strategy = master.highs.getOptionValue("simplex_strategy")
         seen.append((strategy, only_columns and master.n_vars - cols <= routing.PRIMAL_ROUND))
