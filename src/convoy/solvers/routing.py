@@ -500,6 +500,7 @@ class _Master:
         self.x = np.zeros(0)  # LP column values and row duals of the last solve
         self.y = np.zeros(0)
         self.solved_shape = (0, 0)  # capacity rows and columns at the last solve
+        self.entered: list[tuple[int, list[tuple[int, int]]]] = []  # lots in since, their routes
 
     @staticmethod
     def keys(col: _Column) -> list[int]:
@@ -516,6 +517,31 @@ class _Master:
         """Put a lot outside with ``qty`` units on each column (before any row is in)."""
         self.fixed[lot] = dist
         self._load(dist, 1.0)
+
+    def settled(self, best: np.ndarray) -> np.ndarray:
+        """Lots outside whole on their column ``best[lot]``, which crosses no row in."""
+        out = np.zeros(self.lots.n, dtype=bool)
+        for lot in np.flatnonzero(self.outside()).tolist():
+            j = int(best[lot])
+            if self.fixed[lot] == [(j, int(self.lots.size[lot]))] and not any(
+                key in self.rows for key in self.keys(self.columns[j])
+            ):
+                out[lot] = True
+        return out
+
+    def settle(self, lot: int, j: int) -> None:
+        """Move a lot outside whole onto column ``j`` if the capacity the other lots outside leave
+        allows (before any row is in)."""
+        dist, size = self.fixed[lot], int(self.lots.size[lot])
+        if dist == [(j, size)]:
+            return
+        net, col = self.net, self.columns[j]
+        self._load(dist, -1.0)
+        leg_room = net.cap[col.leg_rows // net.T] - self.out_leg[col.leg_rows]
+        node_room = net.node_cap[col.node_rows // net.T] - self.out_node[col.node_rows]
+        fits = (leg_room >= size).all() and (node_room >= size).all()
+        self.fixed[lot] = [(j, size)] if fits else dist
+        self._load(self.fixed[lot], 1.0)
 
     def _load(self, dist: list[tuple[int, int]], sign: float) -> None:
         for j, qty in dist:
@@ -578,6 +604,7 @@ class _Master:
         size = float(self.lots.size[lot])
         self.lot_rows[lot] = self._row(size, size, [], [])
         dist, self.fixed[lot] = self.fixed[lot], []
+        self.entered.append((lot, dist))
         self._load(dist, -1.0)
         for key in {key for j, _q in dist for key in self.keys(self.columns[j])}:
             row = self.rows.get(key)
@@ -642,16 +669,30 @@ class _Master:
             -self.inf, cap - self.outside_late(), [self.vars[j] for j in js], late
         )
 
-    def solve(self) -> float:
-        """The LP's optimum over all lots (those outside at their fixed value)."""
+    def solve(self, time_limit: float = INF) -> float | None:
+        """The LP's optimum over all lots (those outside at their fixed value).
+
+        A round that added no capacity row stops after ``time_limit`` seconds: then ``None``, and
+        the master is back at the last solve's values (the lots that entered since back outside
+        on their routes) and solves no more.
+        """
         self._flush()
         rows, cols = self.solved_shape
         new_cols = self.n_vars - cols
-        columns_only = len(self.rows) == rows and 0 < new_cols <= PRIMAL_ROUND
+        no_new_row = len(self.rows) == rows
+        columns_only = no_new_row and 0 < new_cols <= PRIMAL_ROUND
         self.highs.setOptionValue("simplex_strategy", 4 if columns_only else 1)
-        self.solved_shape = (len(self.rows), self.n_vars)
+        # HiGHS compares its time limit with the object's run time summed over all runs
+        limit = self.highs.getRunTime() + max(time_limit, 0.0) if no_new_row else INF
+        self.highs.setOptionValue("time_limit", limit)
         if self.lot_rows:
             self.highs.run()
+            if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+                for lot, dist in self.entered:
+                    del self.lot_rows[lot]
+                    self.fix(lot, dist)
+                self.entered = []
+                return None
             if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 self.highs.clearSolver()  # numerical trouble: once more from scratch
                 self.highs.run()
@@ -659,6 +700,8 @@ class _Master:
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"routing: master LP not solved ({status})")
             solution = self.highs.getSolution()
+            self.solved_shape = (len(self.rows), self.n_vars)
+            self.entered = []
             self.x = np.asarray(solution.col_value, dtype=float)
             self.y = np.asarray(solution.row_dual, dtype=float)
             z = float(self.highs.getInfo().objective_function_value)
@@ -978,7 +1021,8 @@ def solve(
 ) -> RoutingResult:
     """Route the consignments by the rule of the module docstring (see there for the method).
 
-    ``time_limit`` (seconds) stops column generation early (at about 70% of it) and bounds the
+    ``time_limit`` (seconds) stops column generation early (no new round after 70% of it, a
+    round's master solve cut at 85%, the relaxation then the last one solved) and bounds the
     integer step; the plan is then "feasible" with the gap its bound proves.
     """
     t0 = time.perf_counter()
@@ -1000,6 +1044,7 @@ def solve(
     none = np.zeros(0, dtype=I64)
     for lot in range(lots.n):  # column ``lot``: the lot's units undelivered
         master.add(_column(net, lots, lot, none, none))
+    best = np.arange(lots.n, dtype=I64)  # each lot's own best route (unreachable: undelivered)
     total_units = float(lots.size.sum())
     # level 1 breaks ties by a tiny cost so that routes make no idle detours
     alpha1 = 1e-4 / max(net.max_path_cost * max(total_units, 1.0), 1.0)
@@ -1011,16 +1056,23 @@ def solve(
     )
     reachable_lot = np.isfinite(reduced)
     for lot, (legs, deps, _a) in sorted(routes.items()):
-        master.add(_column(net, lots, lot, legs, deps))
+        best[lot] = master.add(_column(net, lots, lot, legs, deps))
     # a first plan, earliest need-by first on the capacity left: every lot starts outside the
-    # master on its routes, and it stands as the answer if column generation is cut short
+    # master on its routes (moved whole to its own best route where the capacity the others
+    # leave allows), and it stands as the answer if column generation is cut short
     greedy = first_plan(problem)
     _fix_plan(master, *greedy)
     # rows likely to bind from the start: those the first plan fills (each found later would
-    # cost a master solve of its own)
+    # cost a master solve of its own); lots whose own best route crosses none move to it
     leg_left, node_left = _residual(problem, greedy[0])
     full_leg = (leg_left[net.order] <= 0) & (net.cap[:, None] > 0)
     full_node = (node_left <= 0) & (net.node_cap[:, None] > 0)
+    full = np.concatenate([full_leg.reshape(-1), full_node.reshape(-1)])
+    urgency = lots.need - 2 * np.log2(lots.weight).astype(I64)
+    for lot in np.lexsort((lots.prio, urgency)).tolist():
+        col = master.columns[int(best[lot])]
+        if not full[col.leg_rows].any() and not full[net.M * net.T + col.node_rows].any():
+            master.settle(lot, int(best[lot]))
     for key in [
         *np.flatnonzero(full_leg.reshape(-1)).tolist(),
         *(-1 - np.flatnonzero(full_node.reshape(-1))).tolist(),
@@ -1048,7 +1100,10 @@ def solve(
         slack = alpha1 * net.max_path_cost * total_units if phase == 0 else 0.0
         center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
         while True:
-            z = master.solve()
+            solved = master.solve(t0 + 0.85 * limit - time.perf_counter())
+            if solved is None:  # out of time: the last solve's values stand
+                break
+            z = solved
             stats["iterations"] += 1
             x = master.values()
             over = master.overloaded(x)
@@ -1064,8 +1119,18 @@ def solve(
                 lot_dual,
             )
             tol = 1e-9 * max(1.0, abs(z))
+            # lots outside whole on their own best route, which crosses no row in: no dual can
+            # make another route (or leaving units undelivered) better, so they are not priced
+            settled = master.settled(best)
+            priced = ~settled
+            late_of = np.array([c.late for c in master.columns[: lots.n]], dtype=float)
+            best_cost = np.zeros(lots.n)
+            best_late = np.zeros(lots.n)
+            for lot in np.flatnonzero(settled).tolist():
+                best_cost[lot] = master.columns[best[lot]].cost
+                best_late[lot] = master.columns[best[lot]].late
             # lots outside whose units would rather stay undelivered
-            leave = np.isnan(lot_dual) & ((beta - late_dual) * lots.undelivered_late < mu - tol)
+            leave = priced & np.isnan(lot_dual) & ((beta - late_dual) * late_of < mu - tol)
             smooth = SMOOTHING if center is not None else 0.0
             while True:
                 if smooth and center is not None:  # between the centre and the master's duals
@@ -1074,10 +1139,11 @@ def solve(
                     pt = smooth * center[2] + (1 - smooth) * late_dual
                 else:
                     pl, pn, pt = leg_dual, node_dual, late_dual
-                reduced, routes = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, everyone)
+                reduced, routes = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, priced)
                 # the Lagrangian bound at the priced duals (valid whatever they are)
                 value = np.where(np.isfinite(reduced), reduced + mu, INF)
                 value = np.minimum(value, (beta - pt) * lots.undelivered_late)
+                value[settled] = (alpha * best_cost + (beta - pt) * best_late)[settled]
                 lb = (
                     float(value @ lots.size)
                     + float((pl * leg_cap).sum() + (pn * node_cap).sum())

@@ -514,11 +514,11 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
     real = routing._Master.solve
     seen: list[tuple[int, bool]] = []
 
-    def checked(master: Any) -> float:
+    def checked(master: Any, time_limit: float = math.inf) -> float | None:
         rows, cols = master.solved_shape
         master._flush()
         only_columns = len(master.rows) == rows and master.n_vars > cols
-        z = real(master)
+        z = real(master, time_limit)
         _status, strategy = master.highs.getOptionValue("simplex_strategy")
         seen.append((strategy, only_columns and master.n_vars - cols <= routing.PRIMAL_ROUND))
         cold = highspy.Highs()
@@ -534,6 +534,48 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
     check(generate_routing(1000, seed=0), solve(generate_routing(1000, seed=0)))
     assert all((strategy == 4) == few for strategy, few in seen)
     assert {strategy for strategy, _ in seen} == {1, 4}
+
+
+def test_uncongested_lots_start_on_their_own_best_route_and_never_enter() -> None:
+    """Where no capacity binds, every lot starts outside the master on its own best route (not
+    the first plan's, which may be dearer) and no lot ever enters: optimal at once."""
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(100, seed=0)
+    result = solve(problem)
+    check(problem, result)
+    assert result.status == "optimal"
+    assert result.stats["lots_in_lp"] == 0
+    assert result.objective.cost < evaluate(problem, *first_plan(problem)).cost
+
+
+def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(monkeypatch: Any) -> None:
+    """A column round whose master solve runs out of time is dropped: the lots that entered in
+    it go back outside on their routes, and the plan is built from the last solve."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    real = routing._Master.solve
+    cut: list[list[int]] = []
+
+    def out_of_time(master: Any, time_limit: float = math.inf) -> float | None:
+        master._flush()
+        if not cut and master.entered and len(master.rows) == master.solved_shape[0]:
+            entered = [lot for lot, _dist in master.entered]
+            assert real(master, 0.0) is None
+            assert all(master.fixed[lot] and lot not in master.lot_rows for lot in entered)
+            cut.append(entered)
+            return None
+        return real(master, time_limit)
+
+    monkeypatch.setattr(routing._Master, "solve", out_of_time)
+    problem = generate_routing(1000, seed=0)
+    result = solve(problem)
+    assert cut
+    check(problem, result)
+    assert result.status == "feasible"
+    first = evaluate(problem, *first_plan(problem))
+    assert result.objective.key() <= first.key()
 
 
 _COEXIST = """
