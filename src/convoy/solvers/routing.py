@@ -1201,7 +1201,7 @@ def solve(
     lb_late = max(0, math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0]))))
     lb_cost = (
         math.ceil(bounds[1] - 1e-6 * max(1.0, abs(bounds[1])))
-        if converged[0] and obj.weighted_lateness == lb_late
+        if converged[0] and obj.weighted_lateness == lb_late and bounds[1] > -INF
         else -INF
     )
     if obj.weighted_lateness > lb_late:

@@ -549,9 +549,13 @@ def test_uncongested_lots_start_on_their_own_best_route_and_never_enter() -> Non
     assert result.objective.cost < evaluate(problem, *first_plan(problem)).cost
 
 
-def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(monkeypatch: Any) -> None:
+@pytest.mark.parametrize("level", [1, 2])
+def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(
+    monkeypatch: Any, level: int
+) -> None:
     """A column round whose master solve runs out of time is dropped: the lots that entered in
-    it go back outside on their routes, and the plan is built from the last solve."""
+    it go back outside on their routes, and the plan is built from the last solve. Cut at the
+    first solve of level 2, before any bound on the cost, the lateness is still proven optimal."""
     from convoy.solvers import routing
     from convoy.solvers.generate_routing import generate_routing
 
@@ -560,10 +564,13 @@ def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(monkeypatch: An
 
     def out_of_time(master: Any, time_limit: float = math.inf) -> float | None:
         master._flush()
-        if not cut and master.entered and len(master.rows) == master.solved_shape[0]:
+        no_new_row = len(master.rows) == master.solved_shape[0]
+        first_of_2 = master.late_row >= 0  # the first solve of level 2
+        if not cut and (first_of_2 if level == 2 else master.entered and no_new_row):
             entered = [lot for lot, _dist in master.entered]
             assert real(master, 0.0) is None
             assert all(master.fixed[lot] and lot not in master.lot_rows for lot in entered)
+            assert level == 1 or not entered
             cut.append(entered)
             return None
         return real(master, time_limit)
@@ -574,6 +581,9 @@ def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(monkeypatch: An
     assert cut
     check(problem, result)
     assert result.status == "feasible"
+    if level == 2:
+        assert result.objective.weighted_lateness == result.bound[0]
+        assert result.bound[1] == 0.0 and result.gap == 1.0
     first = evaluate(problem, *first_plan(problem))
     assert result.objective.key() <= first.key()
 
