@@ -501,6 +501,7 @@ class _Master:
         self.y = np.zeros(0)
         self.solved_shape = (0, 0)  # capacity rows and columns at the last solve
         self.entered: list[tuple[int, list[tuple[int, int]]]] = []  # lots in since, their routes
+        self.good_x = np.zeros(0)  # the values of the last solve that overloaded no row
 
     @staticmethod
     def keys(col: _Column) -> list[int]:
@@ -672,42 +673,50 @@ class _Master:
     def solve(self, time_limit: float = INF) -> float | None:
         """The LP's optimum over all lots (those outside at their fixed value).
 
-        A round that added no capacity row stops after ``time_limit`` seconds: then ``None``, and
-        the master is back at the last solve's values (the lots that entered since back outside
-        on their routes) and solves no more.
+        Stopped after ``time_limit`` seconds: then ``None``, and the master is back at the values
+        of its last ``commit`` (the lots that entered since back outside on their routes) and
+        solves no more.
         """
         self._flush()
         rows, cols = self.solved_shape
         new_cols = self.n_vars - cols
-        no_new_row = len(self.rows) == rows
-        columns_only = no_new_row and 0 < new_cols <= PRIMAL_ROUND
+        columns_only = len(self.rows) == rows and 0 < new_cols <= PRIMAL_ROUND
         self.highs.setOptionValue("simplex_strategy", 4 if columns_only else 1)
-        # HiGHS compares its time limit with the object's run time summed over all runs
-        limit = self.highs.getRunTime() + max(time_limit, 0.0) if no_new_row else INF
-        self.highs.setOptionValue("time_limit", limit)
         if self.lot_rows:
-            self.highs.run()
-            if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
-                for lot, dist in self.entered:
-                    del self.lot_rows[lot]
-                    self.fix(lot, dist)
-                self.entered = []
-                return None
-            if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                self.highs.clearSolver()  # numerical trouble: once more from scratch
+            for again in (False, True):
+                if again:  # numerical trouble: once more from scratch
+                    self.highs.clearSolver()
+                # HiGHS compares its time limit with the object's run time over all runs
+                limit = self.highs.getRunTime() + max(time_limit, 0.0)
+                self.highs.setOptionValue("time_limit", limit)
+                start = time.perf_counter()
                 self.highs.run()
-            status = self.highs.getModelStatus()
+                time_limit -= time.perf_counter() - start
+                status = self.highs.getModelStatus()
+                if status == highspy.HighsModelStatus.kTimeLimit:
+                    self.x = self.good_x
+                    for lot, dist in self.entered:
+                        del self.lot_rows[lot]
+                        self.fix(lot, dist)
+                    self.entered = []
+                    return None
+                if status == highspy.HighsModelStatus.kOptimal:
+                    break
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"routing: master LP not solved ({status})")
             solution = self.highs.getSolution()
             self.solved_shape = (len(self.rows), self.n_vars)
-            self.entered = []
             self.x = np.asarray(solution.col_value, dtype=float)
             self.y = np.asarray(solution.row_dual, dtype=float)
             z = float(self.highs.getInfo().objective_function_value)
         else:
             z = 0.0
         return z + self.alpha * self.out_cost + self.beta * self.out_late
+
+    def commit(self) -> None:
+        """The last solve overloads no row: its values are the ones to fall back on."""
+        self.good_x = self.x
+        self.entered = []
 
     def duals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         net = self.net
@@ -1022,8 +1031,8 @@ def solve(
     """Route the consignments by the rule of the module docstring (see there for the method).
 
     ``time_limit`` (seconds) stops column generation early (no new round after 70% of it, a
-    round's master solve cut at 85%, the relaxation then the last one solved) and bounds the
-    integer step; the plan is then "feasible" with the gap its bound proves.
+    master solve cut at 85%, the relaxation then the last one that overloaded no row) and bounds
+    the integer step; the plan is then "feasible" with the gap its bound proves.
     """
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -1111,6 +1120,7 @@ def solve(
                 for key in over:
                     master.add_row(key)
                 continue
+            master.commit()
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
             # a lot outside is priced against the dearest of the routes it is fixed on
             mu = np.where(
