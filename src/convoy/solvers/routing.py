@@ -1015,8 +1015,13 @@ def first_plan(problem: RoutingProblem) -> tuple[list[list[Part]], np.ndarray]:
     parts: list[list[Part]] = [[] for _ in range(problem.n_cons)]
     _home(problem, parts)
     waiting = np.where(problem.cons_origin != problem.cons_destination, problem.cons_size, 0)
-    urgency = problem.cons_need_by - 2 * np.log2(LATE_WEIGHT[problem.cons_priority]).astype(I64)
+    urgency = _urgency(problem.cons_need_by, problem.cons_priority)
     return earliest_fill(problem, parts, waiting, np.lexsort((problem.cons_priority, urgency)))
+
+
+def _urgency(need_by: np.ndarray, priority: np.ndarray) -> np.ndarray:
+    """Need-by advanced two days per doubling of the lateness weight."""
+    return need_by - 2 * np.log2(LATE_WEIGHT[priority]).astype(I64)
 
 
 # --- the solver -----------------------------------------------------------------------------------
@@ -1077,8 +1082,7 @@ def solve(
     full_leg = (leg_left[net.order] <= 0) & (net.cap[:, None] > 0)
     full_node = (node_left <= 0) & (net.node_cap[:, None] > 0)
     full = np.concatenate([full_leg.reshape(-1), full_node.reshape(-1)])
-    urgency = lots.need - 2 * np.log2(lots.weight).astype(I64)
-    for lot in np.lexsort((lots.prio, urgency)).tolist():
+    for lot in np.lexsort((lots.prio, _urgency(lots.need, lots.prio))).tolist():
         col = master.columns[int(best[lot])]
         if not full[col.leg_rows].any() and not full[net.M * net.T + col.node_rows].any():
             master.settle(lot, int(best[lot]))
@@ -1133,14 +1137,14 @@ def solve(
             # make another route (or leaving units undelivered) better, so they are not priced
             settled = master.settled(best)
             priced = ~settled
-            late_of = np.array([c.late for c in master.columns[: lots.n]], dtype=float)
             best_cost = np.zeros(lots.n)
             best_late = np.zeros(lots.n)
             for lot in np.flatnonzero(settled).tolist():
                 best_cost[lot] = master.columns[best[lot]].cost
                 best_late[lot] = master.columns[best[lot]].late
             # lots outside whose units would rather stay undelivered
-            leave = priced & np.isnan(lot_dual) & ((beta - late_dual) * late_of < mu - tol)
+            stay_undelivered = (beta - late_dual) * lots.undelivered_late
+            leave = priced & np.isnan(lot_dual) & (stay_undelivered < mu - tol)
             smooth = SMOOTHING if center is not None else 0.0
             while True:
                 if smooth and center is not None:  # between the centre and the master's duals
