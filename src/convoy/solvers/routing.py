@@ -112,9 +112,9 @@ INF = math.inf
 SMOOTHING = 0.5  # dual smoothing (Wentges): weight of the stability centre when pricing
 # A master solve after a round that added no capacity row and at most this many columns runs
 # primal simplex (the last basis stays primal feasible but for the rows of lots entering); other
-# solves run dual simplex. HiGHS' dual simplex
-# perturbs the costs and, on 10k, retook ~30k pivots to take in a handful of columns (6 s)
-# where primal needed ~40 (0.06 s); on rounds of thousands of columns dual is the faster.
+# solves run dual simplex. HiGHS' dual simplex perturbs the costs and, on 10k, retook ~30k pivots
+# to take in a handful of columns (6 s) where primal needed ~40 (0.06 s); on rounds of thousands
+# of columns dual is the faster.
 PRIMAL_ROUND = 500
 
 Progress = Callable[[int, str], Any]
@@ -480,7 +480,6 @@ class _Master:
         self.net, self.lots = net, lots
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
-        self.highs.setOptionValue("simplex_strategy", 1)  # dual simplex, warm-started
         self.inf = float(highspy.kHighsInf)
         self.lot_rows: dict[int, int] = {}  # lot -> row index
         self.rows: dict[int, int] = {}  # capacity rows: leg rows by rid, node rows by -1 - rid
@@ -634,17 +633,19 @@ class _Master:
         return self.out_late
 
     def fixed_reduced(
-        self, alpha: float, beta: float, leg_dual: np.ndarray, node_dual: np.ndarray
+        self,
+        lots: np.ndarray,
+        alpha: float,
+        beta: float,
+        flat_leg: np.ndarray,
+        flat_node: np.ndarray,
     ) -> np.ndarray:
-        """Per lot outside, the largest reduced cost (lot dual aside) of its fixed columns."""
-        flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
-        out = np.full(self.lots.n, np.nan)
-        for lot in np.flatnonzero(self.outside()).tolist():
+        """Per lot of ``lots`` (outside), the largest reduced cost (lot dual aside) of its fixed
+        columns; 0 for the other lots."""
+        out = np.zeros(self.lots.n)
+        for lot in np.flatnonzero(lots).tolist():
             out[lot] = max(
-                alpha * (c := self.columns[j]).cost
-                + beta * c.late
-                - flat_leg[c.leg_rows].sum()
-                - flat_node[c.node_rows].sum()
+                _reduced(self.columns[j], alpha, beta, flat_leg, flat_node)
                 for j, _q in self.fixed[lot]
             )
         return out
@@ -785,6 +786,18 @@ def _column(net: _Network, lots: _Lots, lot: int, legs: np.ndarray, deps: np.nda
         arrival, late, cost = -1, int(lots.undelivered_late[lot]), 0
         leg_rows = node_rows = np.zeros(0, dtype=I64)
     return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows)
+
+
+def _reduced(
+    col: _Column, alpha: float, beta: float, flat_leg: np.ndarray, flat_node: np.ndarray
+) -> float:
+    """A column's reduced cost at the capacity rows' duals (flat), its lot's dual aside."""
+    return float(
+        alpha * col.cost
+        + beta * col.late
+        - flat_leg[col.leg_rows].sum()
+        - flat_node[col.node_rows].sum()
+    )
 
 
 def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray) -> None:
@@ -1100,6 +1113,8 @@ def solve(
     alone = np.minimum(np.where(reachable_lot, reduced, INF), lots.undelivered_late)
     floor = float(alone @ lots.size) - alpha1 * net.max_path_cost * total_units
     bounds = [floor, -INF]
+    best_cost = np.array([master.columns[j].cost for j in best.tolist()], dtype=float)
+    best_late = np.array([master.columns[j].late for j in best.tolist()], dtype=float)
     converged = [False, False]
     leg_cap = net.cap.astype(float)[:, None]
     node_cap = net.node_cap.astype(float)[:, None]
@@ -1114,7 +1129,7 @@ def solve(
         center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
         while True:
             solved = master.solve(t0 + 0.85 * limit - time.perf_counter())
-            if solved is None:  # out of time: the last solve's values stand
+            if solved is None:  # out of time: the last committed values stand
                 break
             z = solved
             stats["iterations"] += 1
@@ -1126,25 +1141,21 @@ def solve(
                 continue
             master.commit()
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
-            # a lot outside is priced against the dearest of the routes it is fixed on
-            mu = np.where(
-                np.isnan(lot_dual),
-                master.fixed_reduced(alpha, beta - late_dual, leg_dual, node_dual),
-                lot_dual,
-            )
-            tol = 1e-9 * max(1.0, abs(z))
+            flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
             # lots outside whole on their own best route, which crosses no row in: no dual can
             # make another route (or leaving units undelivered) better, so they are not priced
             settled = master.settled(best)
             priced = ~settled
-            best_cost = np.zeros(lots.n)
-            best_late = np.zeros(lots.n)
-            for lot in np.flatnonzero(settled).tolist():
-                best_cost[lot] = master.columns[best[lot]].cost
-                best_late[lot] = master.columns[best[lot]].late
+            # a lot outside is priced against the dearest of the routes it is fixed on
+            outside = np.isnan(lot_dual)
+            fixed = master.fixed_reduced(
+                outside & priced, alpha, beta - late_dual, flat_leg, flat_node
+            )
+            mu = np.where(outside, fixed, lot_dual)
+            tol = 1e-9 * max(1.0, abs(z))
             # lots outside whose units would rather stay undelivered
             stay_undelivered = (beta - late_dual) * lots.undelivered_late
-            leave = priced & np.isnan(lot_dual) & (stay_undelivered < mu - tol)
+            leave = priced & outside & (stay_undelivered < mu - tol)
             smooth = SMOOTHING if center is not None else 0.0
             while True:
                 if smooth and center is not None:  # between the centre and the master's duals
@@ -1170,14 +1181,16 @@ def solve(
                 elif center is None:
                     center = (pl, pn, pt)
                 # the routes that improve the master at its own duals
-                flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
                 cols = [
                     col
                     for lot, (legs, deps, _a) in sorted(routes.items())
-                    if alpha * (col := _column(net, lots, lot, legs, deps)).cost
-                    + (beta - late_dual) * col.late
-                    - flat_leg[col.leg_rows].sum()
-                    - flat_node[col.node_rows].sum()
+                    if _reduced(
+                        col := _column(net, lots, lot, legs, deps),
+                        alpha,
+                        beta - late_dual,
+                        flat_leg,
+                        flat_node,
+                    )
                     - mu[lot]
                     < -tol
                 ]
