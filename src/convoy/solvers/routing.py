@@ -65,7 +65,11 @@ cannot bind), and only for the lots that pricing has found a better route for th
 plan's: every other lot stays outside on its first-plan routes, whose load is taken off the rows'
 capacity. At convergence each lot outside has no route (nor leaving its units undelivered) better
 at the duals than its own, so the duals are feasible for the master with every lot in, and the
-optimum is that master's (on 10k consignments about half the lots ever enter). Pricing finds the
+optimum is that master's. After each solve that overloads no row, the lots whose units it keeps
+whole on one route go back outside on that route (their row and routes leave the LP; a lot that
+enters again brings its fixed routes, its undelivered one and the new one), but only while the
+optimum still falls, so that no lot goes in and out forever: on 10k consignments the LP ends
+with a few hundred lots instead of about half of them. Pricing finds the
 best route of every lot at once by dynamic programming over the time-expanded network, backwards
 from each destination and for every arrival day together (the network is acyclic in time since
 transit >= 1), with the capacity rows' duals as arc prices; the arrival day's lateness is then
@@ -468,7 +472,8 @@ class _Master:
     (``fix``: the first plan's); until then its units stay on those routes, whose load is taken
     off the capacity of the rows in. At convergence every lot outside has all its fixed routes at
     the best reduced cost of all its routes, so the duals are feasible for the whole master and
-    the LP optimum is that of every lot in.
+    the LP optimum is that of every lot in. After a solve, ``eject`` puts the lots kept whole on
+    one route back outside on it.
 
     Rows and columns are added to the one HiGHS model, which keeps its basis: each solve starts
     from the last optimal basis, by primal simplex after a round that added a few columns
@@ -614,7 +619,7 @@ class _Master:
             self.highs.changeRowBounds(
                 self.late_row, -self.inf, self.late_cap - self.outside_late()
             )
-        for j in self.by_lot[lot]:
+        for j in sorted({lot, *(j for j, _q in dist)}):  # undelivered and fixed columns
             self._var(j)
 
     def add_row(self, key: int) -> None:
@@ -718,6 +723,57 @@ class _Master:
         """The last solve overloads no row: its values are the ones to fall back on."""
         self.good_x = self.x
         self.entered = []
+
+    def eject(self) -> int:
+        """Put every lot that the last solve keeps whole on one route back outside, on that
+        route; returns how many. The lots left in keep their values and the LP its optimum (the
+        ejected lots' load comes off the rows' capacity). HiGHS marks its basis invalid after a
+        deletion; making it square again by hand was measured no faster on 10k (the next round
+        brings thousands of rows anyway), so it is left to HiGHS."""
+        self._flush()
+        gone_rows: list[int] = []
+        gone_vars: list[int] = []
+        touched: set[int] = set()
+        for lot, row in list(self.lot_rows.items()):
+            size = int(self.lots.size[lot])
+            in_lp = [j for j in self.by_lot[lot] if self.vars[j] >= 0]
+            used = [j for j in in_lp if self.x[self.vars[j]] > 1e-9]
+            if len(used) != 1 or abs(self.x[self.vars[used[0]]] - size) > 1e-9 * size:
+                continue
+            self.fixed[lot] = [(used[0], size)]
+            self._load(self.fixed[lot], 1.0)
+            touched.update(self.keys(self.columns[used[0]]))
+            gone_rows.append(row)
+            for j in in_lp:
+                gone_vars.append(self.vars[j])
+                self.vars[j] = -1
+            del self.lot_rows[lot]
+        if not gone_rows:
+            return 0
+        for key in touched & self.rows.keys():
+            self.highs.changeRowBounds(self.rows[key], -self.inf, self.cap_of(key))
+        if self.late_row >= 0:
+            self.highs.changeRowBounds(
+                self.late_row, -self.inf, self.late_cap - self.outside_late()
+            )
+        keep_var = np.ones(self.n_vars, dtype=bool)
+        keep_var[gone_vars] = False
+        keep_row = np.ones(self.n_rows, dtype=bool)
+        keep_row[gone_rows] = False
+        self.highs.deleteCols(len(gone_vars), np.sort(np.array(gone_vars, dtype=np.int32)))
+        self.highs.deleteRows(len(gone_rows), np.sort(np.array(gone_rows, dtype=np.int32)))
+        new_var = np.cumsum(keep_var) - 1
+        new_row = np.cumsum(keep_row) - 1
+        self.vars = [int(new_var[v]) if v >= 0 else -1 for v in self.vars]
+        self.lot_rows = {lot: int(new_row[r]) for lot, r in self.lot_rows.items()}
+        self.rows = {key: int(new_row[r]) for key, r in self.rows.items()}
+        if self.late_row >= 0:
+            self.late_row = int(new_row[self.late_row])
+        self.x, self.good_x = self.x[keep_var], self.good_x[keep_var]
+        self.y = self.y[keep_row]
+        self.n_vars, self.n_rows = int(keep_var.sum()), int(keep_row.sum())
+        self.solved_shape = (len(self.rows), self.n_vars)
+        return len(gone_rows)
 
     def duals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         net = self.net
@@ -1107,7 +1163,7 @@ def solve(
     lap("build")
     say(5, "routes")
 
-    stats = {"lots": lots.n, "iterations": 0}
+    stats = {"lots": lots.n, "iterations": 0, "ejected": 0}
     # the capacity-free bound: every lot on its own best route (the Lagrangian bound at zero
     # duals), valid from the start whatever column generation reaches within the time limit
     alone = np.minimum(np.where(reachable_lot, reduced, INF), lots.undelivered_late)
@@ -1127,6 +1183,7 @@ def solve(
             master.cap_lateness(math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0]))))
         slack = alpha1 * net.max_path_cost * total_units if phase == 0 else 0.0
         center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
+        ejected_at = INF  # the master's optimum when lots were last ejected
         while True:
             solved = master.solve(t0 + 0.85 * limit - time.perf_counter())
             if solved is None:  # out of time: the last committed values stand
@@ -1140,6 +1197,10 @@ def solve(
                     master.add_row(key)
                 continue
             master.commit()
+            tol = 1e-9 * max(1.0, abs(z))
+            if z < ejected_at - tol:  # only while the optimum falls: no cycle of in and out
+                stats["ejected"] += master.eject()
+                ejected_at = z
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
             flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
             # lots outside whole on their own best route, which crosses no row in: no dual can
@@ -1152,7 +1213,6 @@ def solve(
                 outside & priced, alpha, beta - late_dual, flat_leg, flat_node
             )
             mu = np.where(outside, fixed, lot_dual)
-            tol = 1e-9 * max(1.0, abs(z))
             # lots outside whose units would rather stay undelivered
             stay_undelivered = (beta - late_dual) * lots.undelivered_late
             leave = priced & outside & (stay_undelivered < mu - tol)

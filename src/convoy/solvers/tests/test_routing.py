@@ -536,6 +536,53 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
     assert {strategy for strategy, _ in seen} == {1, 4}
 
 
+def test_lots_kept_whole_on_one_route_leave_the_master_and_its_optimum_stands(
+    monkeypatch: Any,
+) -> None:
+    """After a solve, the lots whose units sit whole on one route go back outside on it: the
+    master that is left has the same optimum (a cold solve of it, plus the lots outside), and
+    the answer is still proven optimal."""
+    import highspy
+
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    real = routing._Master.eject
+    seen: list[tuple[int, int]] = []
+
+    def checked(master: Any) -> int:
+        def outside(m: Any) -> float:
+            return float(m.alpha * m.out_cost + m.beta * m.out_late)
+
+        before = master.highs.getInfo().objective_function_value + outside(master)
+        whole = {
+            lot
+            for lot in master.lot_rows
+            if sum(
+                master.x[master.vars[j]] > 1e-9 for j in master.by_lot[lot] if master.vars[j] >= 0
+            )
+            == 1
+        }
+        n = real(master)
+        assert whole == {lot for lot in whole if lot not in master.lot_rows}  # all of them left
+        assert not whole & set(master.lot_rows)
+        cold = highspy.Highs()
+        cold.setOptionValue("output_flag", False)
+        cold.passModel(master.highs.getModel())
+        cold.run()
+        after = cold.getInfo().objective_function_value + outside(master)
+        assert after == pytest.approx(before, rel=1e-9, abs=1e-6)
+        seen.append((n, len(master.lot_rows)))
+        return n
+
+    monkeypatch.setattr(routing._Master, "eject", checked)
+    problem = generate_routing(1000, seed=0)
+    result = solve(problem)
+    check(problem, result)
+    assert result.status == "optimal" or result.gap < 1e-5
+    assert sum(n for n, _ in seen) == result.stats["ejected"] > 0
+
+
 def test_uncongested_lots_start_on_their_own_best_route_and_never_enter() -> None:
     """Where no capacity binds, every lot starts outside the master on its own best route (not
     the first plan's, which may be dearer) and no lot ever enters: optimal at once."""
