@@ -20,6 +20,7 @@ from convoy.core.errors import DomainError
 from convoy.core.registry import require_addable
 
 from . import services
+from .forms import ConsignmentFilter
 from .models import (
     Consignment,
     ConsignmentLine,
@@ -193,7 +194,7 @@ class ConsignmentViewSet(SpecViewSet):
 
     spec = CONSIGNMENT
     serializer_class = ConsignmentSerializer
-    filterset_fields = ["status", "origin", "destination", "priority"]
+    filterset_class = ConsignmentFilter  # the list page's: ?status= and ?donor= repeat
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self) -> Any:

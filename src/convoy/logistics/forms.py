@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from convoy.core.access import restrict
 from convoy.core.forms import SearchFilterSet, ServiceForm
+from convoy.nations.models import Nation
 from convoy.pledges.models import PledgeLine
 
 from .models import Consignment, Leg, Node, RoutingPlan, TrackingEvent
@@ -45,9 +47,37 @@ class LegFilter(SearchFilterSet):
 
 
 class ConsignmentFilter(SearchFilterSet):
+    """The consignment list's filters; a map flow links here with its layer's statuses and the
+    map's donor and date filters (``?status=`` and ``?donor=`` repeat)."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=Consignment.Status.choices,
+        label=_("status"),
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+    )
+    donor = django_filters.ModelMultipleChoiceFilter(
+        field_name="owner__code",
+        to_field_name="code",
+        queryset=Nation.objects.order_by("code"),
+        label=_("donor"),
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+    )
+    since = django_filters.DateFilter(
+        field_name="ready_on",
+        lookup_expr="gte",
+        label=_("ready on or after"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="ready_on",
+        lookup_expr="lte",
+        label=_("ready on or before"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
     class Meta:
         model = Consignment
-        fields = ["status", "origin", "destination", "priority"]
+        fields = ["status", "origin", "destination", "priority", "donor", "since", "until"]
 
 
 class SplitForm(forms.Form):

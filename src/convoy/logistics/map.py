@@ -75,10 +75,17 @@ class Flow:
     lost: int = 0
     by_status: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, narrow: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The flow for the map; ``narrow`` (``statuses``, ``donor``, ``since``, ``until``: the
+        map's filters) goes into its link to the consignment list, so that the list shows the
+        flow's consignments, no more."""
+        narrow = narrow or {}
         query: dict[str, Any] = {"origin": self.origin, "destination": self.destination}
-        if len(LAYERS[self.layer]) == 1:
-            query["status"] = LAYERS[self.layer][0]
+        allowed = narrow.get("statuses") or list(Status.values)
+        query["status"] = [s for s in LAYERS[self.layer] if s in allowed]
+        for key in ("donor", "since", "until"):
+            if narrow.get(key):
+                query[key] = narrow[key]
         return {
             "layer": self.layer,
             "origin": self.origin,
@@ -92,7 +99,7 @@ class Flow:
             "damaged": self.damaged,
             "lost": self.lost,
             "by_status": self.by_status,
-            "url": f"{reverse('consignment_list')}?{urlencode(query)}",
+            "url": f"{reverse('consignment_list')}?{urlencode(query, doseq=True)}",
         }
 
 
@@ -230,8 +237,14 @@ def map_data(
         for leg in legs
         if leg.origin_id in ids and leg.destination_id in ids
     ]
+    narrow = {
+        "statuses": _statuses(statuses),
+        "donor": _codes(donors) if donors is not None else None,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+    }
     flow_list = [
-        f.as_dict()
+        f.as_dict(narrow)
         for f in flows(actor=actor, statuses=statuses, donors=donors, since=since, until=until)
         if {f.origin, f.destination, f.at} <= ids
     ]

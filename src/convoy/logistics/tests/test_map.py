@@ -142,7 +142,10 @@ def test_command_sees_every_flow_aggregated(world: Any, scene: dict[str, Any]) -
     assert moving["by_status"] == {"at_node": {"consignments": 1, "units": 5}}
     planned = next(f for f in data["flows"] if f["origin"] == depot and f["layer"] == "planned")
     assert planned["url"] == f"/consignments/?origin={depot}&destination={lviv}&status=planned"
-    assert moving["url"] == f"/consignments/?origin={depot}&destination={lviv}"
+    assert moving["url"] == (
+        f"/consignments/?origin={depot}&destination={lviv}"
+        "&status=dispatched&status=at_node&status=handed_over"
+    )
     # nodes with what the popups show; legs as they are
     by_name = {n["name"]: n for n in data["nodes"]}
     assert set(by_name) == {"Lviv", "Pirmasens depot", "Rzeszów hub", "Mourmelon depot"}
@@ -433,3 +436,66 @@ def test_page_filter_form_applies_and_keeps_the_chosen_values(
     assert '<option value="FRA">' in html and 'value="DEU"' not in html
     r = page.get("/map/", {"donor": "DEU"})
     assert r.context["data"]["flows"] == [] and "Pirmasens depot</td>" not in r.content.decode()
+
+
+def listed(client: Any, url: str) -> set[int]:
+    """The consignments a list page shows (their detail links)."""
+    r = client.get(url)
+    assert r.status_code == 200
+    return {int(pk) for pk in re.findall(r'href="/consignments/(\d+)/"', r.content.decode())}
+
+
+def test_a_flows_link_lists_its_consignments_under_the_maps_filters(
+    world: Any, scene: dict[str, Any], client_for: Any
+) -> None:
+    """A flow's link opens the consignment list on exactly that flow's consignments: its layer's
+    statuses and the map's donor and date filters go with it."""
+    cmd = world.users["command"]
+    page = client_for(cmd)
+    four, six = scene["planned"]  # Germany's two planned ones, of 4 and 6 units
+    Consignment.objects.filter(pk=four.pk).update(ready_on=dt.date(2026, 1, 10))
+    data = map_data(actor=cmd, donors=["deu"], since=READY, until=dt.date(2026, 3, 1))
+    planned = next(f for f in data["flows"] if f["layer"] == "planned")
+    assert "donor=DEU" in planned["url"] and "since=2026-02-01" in planned["url"]
+    assert "until=2026-03-01" in planned["url"]
+    assert (planned["consignments"], listed(page, planned["url"])) == (1, {six.pk})
+    moving = next(f for f in data["flows"] if f["layer"] == "in_transit")
+    assert listed(page, moving["url"]) == {scene["moving"].pk}
+    # every flow of the unfiltered map too: as many consignments as the flow counts
+    for f in map_data(actor=cmd)["flows"]:
+        assert len(listed(page, f["url"])) == f["consignments"], f["url"]
+    # a status filter on the map keeps only its statuses in the link
+    only = map_data(actor=cmd, statuses=["at_node"])["flows"]
+    assert [f["url"].count("status=") for f in only] == [1]
+    # the command's link to France's flow, opened by Germany, shows nothing of France's
+    french = map_data(actor=cmd, donors=["FRA"])["flows"][0]["url"]
+    assert listed(page, french) == {scene["french"].pk}
+    assert listed(client_for(world.users["deu"]), french) == set()
+
+
+def test_consignment_api_takes_the_lists_filters(world: Any, scene: dict[str, Any]) -> None:
+    api = APIClient()
+    api.force_authenticate(world.users["command"])
+
+    def pks(query: dict[str, Any]) -> set[int]:
+        r = api.get("/api/consignments/", query)
+        assert r.status_code == 200, r.content
+        body = r.json()
+        return {c["id"] for c in body.get("results", body)}
+
+    german = {c.pk for c in scene["planned"]} | {scene["moving"].pk, scene["done"].pk}
+    assert pks({"donor": "DEU"}) == german
+    assert pks({"donor": ["DEU", "FRA"]}) == german | {scene["french"].pk}
+    assert pks({"status": ["planned", "at_node"], "donor": "DEU"}) == {
+        *(c.pk for c in scene["planned"]),
+        scene["moving"].pk,
+    }
+    Consignment.objects.filter(pk=scene["french"].pk).update(ready_on=dt.date(2026, 5, 1))
+    assert pks({"since": "2026-04-01"}) == {scene["french"].pk}
+    assert pks({"until": "2026-04-01", "donor": "FRA"}) == set()
+    assert api.get("/api/consignments/", {"since": "yesterday"}).status_code == 400
+    # Germany naming France sees nothing of France's
+    api.force_authenticate(world.users["deu"])
+    assert pks({"donor": "DEU"}) == german
+    r = api.get("/api/consignments/", {"donor": "FRA"})
+    assert r.status_code == 400 or not r.json().get("results", r.json())
