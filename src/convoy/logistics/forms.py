@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from convoy.core.access import restrict
-from convoy.core.forms import SearchFilterSet, ServiceForm
+from convoy.core.forms import DateInput, SearchFilterSet, ServiceForm
 from convoy.nations.models import Nation
 from convoy.pledges.models import PledgeLine
 
@@ -52,27 +52,27 @@ class ConsignmentFilter(SearchFilterSet):
 
     status = django_filters.MultipleChoiceFilter(
         choices=Consignment.Status.choices,
-        label=_("status"),
+        label=_("Status"),
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
     donor = django_filters.ModelMultipleChoiceFilter(
         field_name="owner__code",
         to_field_name="code",
         queryset=Nation.objects.order_by("code"),
-        label=_("donor"),
+        label=_("Donor"),
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
     since = django_filters.DateFilter(
         field_name="ready_on",
         lookup_expr="gte",
-        label=_("ready on or after"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Ready from"),
+        widget=DateInput(),
     )
     until = django_filters.DateFilter(
         field_name="ready_on",
         lookup_expr="lte",
-        label=_("ready on or before"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Ready until"),
+        widget=DateInput(),
     )
 
     class Meta:
