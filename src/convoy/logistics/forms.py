@@ -5,6 +5,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from convoy.core.access import restrict
 from convoy.core.forms import DateInput, SearchFilterSet, ServiceForm
@@ -46,6 +48,11 @@ class LegFilter(SearchFilterSet):
         fields = ["mode", "origin", "destination"]
 
 
+@extend_schema_field(OpenApiTypes.STR)  # a nation code, e.g. DEU; repeat it for several
+class DonorFilter(django_filters.ModelMultipleChoiceFilter):
+    """Owner nations by code (``?donor=DEU&donor=POL``)."""
+
+
 class ConsignmentFilter(SearchFilterSet):
     """The consignment list's filters; a map flow links here with its layer's statuses and the
     map's donor and date filters (``?status=`` and ``?donor=`` repeat)."""
@@ -55,7 +62,7 @@ class ConsignmentFilter(SearchFilterSet):
         label=_("Status"),
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
-    donor = django_filters.ModelMultipleChoiceFilter(
+    donor = DonorFilter(
         field_name="owner__code",
         to_field_name="code",
         queryset=Nation.objects.order_by("code"),
