@@ -603,24 +603,37 @@ class _Master:
         self.n_rows += 1
         return self.n_rows - 1
 
-    def activate_lot(self, lot: int) -> None:
-        if lot in self.lot_rows:
+    def activate_lots(self, lots: list[int]) -> None:
+        """Bring lots outside into the LP, their rows in one call: each with its fixed and its
+        undelivered routes, whose load comes back off the lots outside."""
+        new = [lot for lot in dict.fromkeys(lots) if lot not in self.lot_rows]
+        if not new:
             return
-        size = float(self.lots.size[lot])
-        self.lot_rows[lot] = self._row(size, size, [], [])
-        dist, self.fixed[lot] = self.fixed[lot], []
-        self.entered.append((lot, dist))
-        self._load(dist, -1.0)
-        for key in {key for j, _q in dist for key in self.keys(self.columns[j])}:
-            row = self.rows.get(key)
-            if row is not None:
-                self.highs.changeRowBounds(row, -self.inf, self.cap_of(key))
+        self._flush()
+        sizes = self.lots.size[new].astype(float)
+        none = np.zeros(0, dtype=np.int32)
+        self.highs.addRows(
+            len(new), sizes, sizes, 0, np.zeros(len(new), dtype=np.int32), none, np.zeros(0)
+        )
+        touched: set[int] = set()
+        dists = []
+        for i, lot in enumerate(new):
+            self.lot_rows[lot] = self.n_rows + i
+            dist, self.fixed[lot] = self.fixed[lot], []
+            dists.append(dist)
+            self.entered.append((lot, dist))
+            self._load(dist, -1.0)
+            touched.update(key for j, _q in dist for key in self.keys(self.columns[j]))
+        self.n_rows += len(new)
+        for key in touched & self.rows.keys():
+            self.highs.changeRowBounds(self.rows[key], -self.inf, self.cap_of(key))
         if self.late_row >= 0:
             self.highs.changeRowBounds(
                 self.late_row, -self.inf, self.late_cap - self.outside_late()
             )
-        for j in sorted({lot, *(j for j, _q in dist)}):  # undelivered and fixed columns
-            self._var(j)
+        for lot, dist in zip(new, dists, strict=True):
+            for j in sorted({lot, *(j for j, _q in dist)}):  # undelivered and fixed columns
+                self._var(j)
 
     def add_row(self, key: int) -> None:
         if key in self.rows:
@@ -1262,10 +1275,8 @@ def solve(
                 break
             if time.perf_counter() - t0 > 0.7 * limit:
                 break  # keep the solved master's values
-            for lot in np.flatnonzero(leave).tolist():
-                master.activate_lot(lot)
+            master.activate_lots([*np.flatnonzero(leave).tolist(), *(col.lot for col in cols)])
             for col in cols:
-                master.activate_lot(col.lot)
                 master.add(col)
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
         lap(f"lp{phase + 1}")
