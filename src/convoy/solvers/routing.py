@@ -625,12 +625,7 @@ class _Master:
             self._load(dist, -1.0)
             touched.update(key for j, _q in dist for key in self.keys(self.columns[j]))
         self.n_rows += len(new)
-        for key in touched & self.rows.keys():
-            self.highs.changeRowBounds(self.rows[key], -self.inf, self.cap_of(key))
-        if self.late_row >= 0:
-            self.highs.changeRowBounds(
-                self.late_row, -self.inf, self.late_cap - self.outside_late()
-            )
+        self._refresh_bounds(touched)
         for lot, dist in zip(new, dists, strict=True):
             for j in sorted({lot, *(j for j, _q in dist)}):  # undelivered and fixed columns
                 self._var(j)
@@ -647,8 +642,13 @@ class _Master:
         out[list(self.lot_rows)] = False
         return out
 
-    def outside_late(self) -> float:
-        return self.out_late
+    def _refresh_bounds(self, keys: set[int]) -> None:
+        """After lots moved in or out: the bounds of the rows in among ``keys``, and of the
+        lateness cap, to what the lots outside now leave."""
+        for key in keys & self.rows.keys():
+            self.highs.changeRowBounds(self.rows[key], -self.inf, self.cap_of(key))
+        if self.late_row >= 0:
+            self.highs.changeRowBounds(self.late_row, -self.inf, self.late_cap - self.out_late)
 
     def fixed_reduced(
         self,
@@ -685,9 +685,7 @@ class _Master:
         self.late_cap = cap
         js = self._in_lp()
         late = [float(self.columns[j].late) for j in js]
-        self.late_row = self._row(
-            -self.inf, cap - self.outside_late(), [self.vars[j] for j in js], late
-        )
+        self.late_row = self._row(-self.inf, cap - self.out_late, [self.vars[j] for j in js], late)
 
     def solve(self, time_limit: float = INF) -> float | None:
         """The LP's optimum over all lots (those outside at their fixed value).
@@ -763,12 +761,7 @@ class _Master:
             del self.lot_rows[lot]
         if not gone_rows:
             return 0
-        for key in touched & self.rows.keys():
-            self.highs.changeRowBounds(self.rows[key], -self.inf, self.cap_of(key))
-        if self.late_row >= 0:
-            self.highs.changeRowBounds(
-                self.late_row, -self.inf, self.late_cap - self.outside_late()
-            )
+        self._refresh_bounds(touched)
         keep_var = np.ones(self.n_vars, dtype=bool)
         keep_var[gone_vars] = False
         keep_row = np.ones(self.n_rows, dtype=bool)
