@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convoy.solvers.routing import (
+    LATE_WEIGHT,
     RoutingProblem,
     RoutingResult,
     earliest_fill,
@@ -594,6 +595,89 @@ def test_uncongested_lots_start_on_their_own_best_route_and_never_enter() -> Non
     assert result.status == "optimal"
     assert result.stats["lots_in_lp"] == 0
     assert result.objective.cost < evaluate(problem, *first_plan(problem)).cost
+
+
+def _priced_by_search(
+    problem: RoutingProblem,
+    lot: tuple[int, int, int, int, int],
+    leg_dual: np.ndarray,
+    node_dual: np.ndarray,
+    alpha: float,
+    beta: float,
+) -> float:
+    """The best priced route of one lot by a plain forward search over (node, day), legs in
+    their input order: independent of the pricer's backward programme over all lots."""
+    origin, dest, ready, need, priority = lot
+    H = problem.horizon
+    weight = int(LATE_WEIGHT[priority])
+    best = math.inf
+    # cost of standing at a node on a day, before (the origin) and after the first departure
+    waiting = {ready: 0.0}
+    at: dict[tuple[int, int], float] = {}
+    for t in range(ready, H + 1):
+        here = [(origin, waiting[t], True)] + [
+            (x, c, False) for (x, day), c in at.items() if day == t
+        ]
+        waiting[t + 1] = waiting[t]
+        for x, c, first in here:
+            if not first and at.get((x, t + 1), math.inf) > c:
+                at[(x, t + 1)] = c  # wait a day
+            for leg in np.flatnonzero(problem.leg_from == x).tolist():
+                y, arrive = int(problem.leg_to[leg]), t + int(problem.leg_transit[leg])
+                if arrive > H:
+                    continue
+                price = c + alpha * int(problem.leg_cost[leg]) - leg_dual[leg, t]
+                price -= node_dual[y, arrive] + (node_dual[x, t] if first else 0.0)
+                if y == dest:
+                    best = min(best, price + beta * weight * max(0, arrive - need))
+                elif at.get((y, arrive), math.inf) > price:
+                    at[(y, arrive)] = price
+    return best
+
+
+def test_pricing_finds_each_lots_best_route_and_walks_it_back() -> None:
+    """The pricer's value for every lot, at random capacity and lot duals, is the one a plain
+    forward search finds, and the route it returns is a route of the rule that costs exactly
+    that value."""
+    from convoy.solvers.generate_routing import generate_routing
+    from convoy.solvers.routing import _Lots, _Network, _Pricer
+
+    problem = generate_routing(150, seed=3, horizon=30)
+    net, lots = _Network(problem), _Lots(problem)
+    pricer = _Pricer(net, lots)
+    rng = np.random.default_rng(7)
+    for _ in range(2):  # the second call reuses the pricer's arrays
+        leg_dual = -rng.exponential(2.0, (net.M, net.T)) * (rng.random((net.M, net.T)) < 0.3)
+        node_dual = -rng.exponential(2.0, (net.N, net.T)) * (rng.random((net.N, net.T)) < 0.3)
+        lot_dual = rng.normal(0.0, 5.0, lots.n)
+        among = rng.random(lots.n) < 0.8
+        alpha, beta = 0.01, 1.0
+        reduced, routes = pricer.price(leg_dual, node_dual, alpha, beta, lot_dual, 0.0, among)
+        assert np.isinf(reduced[~among]).all()
+        in_input_order = np.empty(net.M, dtype=np.int64)
+        in_input_order[net.order] = np.arange(net.M)  # input leg -> sorted leg
+        by_input_leg = leg_dual[in_input_order]
+        for lot in np.flatnonzero(among).tolist():
+            o, d, r, n, p = (
+                int(v[lot]) for v in (lots.origin, lots.dest, lots.ready, lots.need, lots.prio)
+            )
+            key = (o, d, r, n, p)
+            expect = _priced_by_search(problem, key, by_input_leg, node_dual, alpha, beta)
+            assert reduced[lot] == pytest.approx(expect - lot_dual[lot], abs=1e-9)
+            assert (lot in routes) == (reduced[lot] < 0.0)
+            if lot not in routes:
+                continue
+            legs, deps, arrival = routes[lot]
+            origin, dest, ready, need, priority = key
+            tails, heads = net.frm[legs], net.to[legs]
+            arrive = deps + net.tau[legs]
+            assert tails[0] == origin and heads[-1] == dest and arrival == arrive[-1]
+            assert deps[0] >= ready and (tails[1:] == heads[:-1]).all()
+            assert (deps[1:] >= arrive[:-1]).all() and dest not in heads[:-1]
+            cost = alpha * net.cost[legs].sum() - leg_dual[legs, deps].sum()
+            cost -= node_dual[origin, deps[0]] + node_dual[heads, arrive].sum()
+            cost += beta * int(LATE_WEIGHT[priority]) * max(0, arrival - need)
+            assert cost - lot_dual[lot] == pytest.approx(reduced[lot], abs=1e-9)
 
 
 @pytest.mark.parametrize("level", [1, 2])
