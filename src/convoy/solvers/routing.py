@@ -328,6 +328,7 @@ class _Column:
     cost: int  # per unit
     leg_rows: np.ndarray  # capacitated (leg, day) flat ids
     node_rows: np.ndarray  # capacitated (node, day) flat ids
+    keys: list[int]  # the master's row keys of both: leg rows as they are, node rows -1 - id
 
 
 class _Lots:
@@ -571,10 +572,6 @@ class _Master:
         self.entered: list[tuple[int, list[tuple[int, int]]]] = []  # lots in since, their routes
         self.good_x = np.zeros(0)  # the values of the last solve that overloaded no row
 
-    @staticmethod
-    def keys(col: _Column) -> list[int]:
-        return [*col.leg_rows.tolist(), *(-1 - col.node_rows).tolist()]
-
     def cap_of(self, key: int) -> float:
         """The capacity of a row left to the lots in (the lots outside take theirs first)."""
         net = self.net
@@ -593,7 +590,7 @@ class _Master:
         for lot in np.flatnonzero(self.outside()).tolist():
             j = int(best[lot])
             if self.fixed[lot] == [(j, int(self.lots.size[lot]))] and not any(
-                key in self.rows for key in self.keys(self.columns[j])
+                key in self.rows for key in self.columns[j].keys
             ):
                 out[lot] = True
         return out
@@ -625,7 +622,7 @@ class _Master:
         self.columns.append(col)
         self.vars.append(-1)
         self.by_lot[col.lot].append(j)
-        for key in self.keys(col):
+        for key in col.keys:
             self.crossing.setdefault(key, []).append(j)
         if col.lot in self.lot_rows:
             self._var(j)
@@ -636,7 +633,7 @@ class _Master:
         self.vars[j] = self.n_vars
         self.n_vars += 1
         rows, vals = [self.lot_rows[col.lot]], [1.0]
-        for key in self.keys(col):
+        for key in col.keys:
             row = self.rows.get(key)
             if row is not None:
                 rows.append(row)
@@ -687,7 +684,7 @@ class _Master:
             dists.append(dist)
             self.entered.append((lot, dist))
             self._load(dist, -1.0)
-            touched.update(key for j, _q in dist for key in self.keys(self.columns[j]))
+            touched.update(key for j, _q in dist for key in self.columns[j].keys)
         self.n_rows += len(new)
         self._refresh_bounds(touched)
         for lot, dist in zip(new, dists, strict=True):
@@ -817,7 +814,7 @@ class _Master:
                 continue
             self.fixed[lot] = [(used[0], size)]
             self._load(self.fixed[lot], 1.0)
-            touched.update(self.keys(self.columns[used[0]]))
+            touched.update(self.columns[used[0]].keys)
             gone_rows.append(row)
             for j in in_lp:
                 gone_vars.append(self.vars[j])
@@ -911,7 +908,8 @@ def _column(net: _Network, lots: _Lots, lot: int, legs: np.ndarray, deps: np.nda
     else:  # undelivered
         arrival, late, cost = -1, int(lots.undelivered_late[lot]), 0
         leg_rows = node_rows = np.zeros(0, dtype=I64)
-    return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows)
+    keys = [*leg_rows.tolist(), *(-1 - node_rows).tolist()]
+    return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows, keys)
 
 
 def _reduced(
