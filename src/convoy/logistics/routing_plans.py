@@ -240,6 +240,10 @@ def _store(
         "units_undelivered": int(o.units_undelivered),
         "solver_status": result.status,
         "gap": float(result.gap),
+        # each level apart: weighted lateness, then cost among plans of that lateness (None:
+        # not bounded, the lateness being unproven or level 2 not reached in the time limit)
+        "lateness_gap": float(result.level_gaps[0]),
+        "cost_gap": None if result.level_gaps[1] is None else float(result.level_gaps[1]),
         "split": sum(1 for p in result.parts if len(p) > 1),
     }
     timings = {"read": round(t_read, 3), **{k: round(v, 3) for k, v in result.timings.items()}}

@@ -49,7 +49,8 @@ Without splitting into whole units the optimum is an integer multicommodity flow
 general); the solver returns a plan that satisfies every constraint, a proven lower bound on each
 level (rounded up to an integer after taking off the LP's tolerance, 1e-6 relative), and
 ``status`` ``"optimal"`` when the plan meets the bound, else ``"feasible"`` with the relative gap
-``(plan - bound) / plan`` of the first level where it does not. On large instances the bound's
+``(plan - bound) / plan`` of the first level where it does not; ``level_gaps`` gives both levels'
+gaps apart (the cost's only once the lateness is proven optimal). On large instances the bound's
 float tolerance alone can leave a gap of about 1e-6 on the cost level.
 
 How it is solved
@@ -281,6 +282,9 @@ class RoutingResult:
     gap: float
     timings: dict[str, float]
     stats: dict[str, int] = field(default_factory=dict)
+    # per level: the lateness's relative gap to its bound, and the cost's among plans of that
+    # lateness (None while the lateness is not proven optimal or level 2 has no bound yet)
+    level_gaps: tuple[float, float | None] = (0.0, None)
 
 
 # --- network --------------------------------------------------------------------------------------
@@ -1364,6 +1368,9 @@ def solve(
         status, gap = "optimal", 0.0
     result.bound = (float(max(lb_late, 0)), float(max(lb_cost, 0)) if lb_cost > -INF else 0.0)
     result.status, result.gap = status, gap
+    late_gap = max(0, obj.weighted_lateness - lb_late) / max(obj.weighted_lateness, 1)
+    cost_gap = None if lb_cost == -INF else max(0, obj.cost - lb_cost) / max(obj.cost, 1)
+    result.level_gaps = (late_gap, cost_gap)
     timings["total"] = time.perf_counter() - t0
     timings["cpu"] = time.process_time() - c0
     result.timings = timings

@@ -38,6 +38,7 @@ def test_a_run_routes_through_the_hub_and_approval_sets_the_route(
     onward = Leg.objects.get(origin=net["hub"], destination=world.destination)
     assert row.legs == [to_hub.pk, onward.pk] and row.quantity == 10
     assert plan.objective["solver_status"] == "optimal"
+    assert plan.objective["lateness_gap"] == 0.0 and plan.objective["cost_gap"] == 0.0
     assert plan.objective["units_undelivered"] == 0
     routing_plans.routing_approve(actor=cmd, plan=plan)
     steps = list(RouteStep.objects.filter(consignment=c).values_list("leg", "departs_on"))
@@ -88,6 +89,23 @@ def test_pages_and_api(
     assert plan.status == "ready", plan.error
     detail = page.get(r["Location"])
     assert b'data-testid="routing-rows"' in detail.content and b"Rzesz" in detail.content
+    solver = "optimal: days late proven optimal; transport proven optimal"
+    assert f'data-testid="routing-solver">{solver}<'.encode() in detail.content
+    # each level's gap apart: a lateness within a gap, a cost not bounded yet
+    plan.objective.update(solver_status="feasible", gap=0.0123, lateness_gap=0.0123, cost_gap=None)
+    plan.save(update_fields=["objective"])
+    solver = "feasible: days late within 1.23% of the proven bound; transport not bounded yet"
+    got = page.get(r["Location"]).content.decode()
+    assert solver in got, got[got.index("routing-solver") :][:300]
+    plan.objective.update(lateness_gap=0.0, cost_gap=0.245)
+    plan.save(update_fields=["objective"])
+    solver = "days late proven optimal; transport within 24.5% of the cheapest plan as late"
+    assert solver.encode() in page.get(r["Location"]).content
+    # a plan of an earlier version, with its one gap
+    for key in ("lateness_gap", "cost_gap"):
+        del plan.objective[key]
+    plan.save(update_fields=["objective"])
+    assert b'data-testid="routing-solver">feasible (gap 0.0123)<' in page.get(r["Location"]).content
     assert b'data-action="approve"' in detail.content
     api = APIClient()
     api.force_authenticate(cmd)

@@ -592,7 +592,7 @@ def test_uncongested_lots_start_on_their_own_best_route_and_never_enter() -> Non
     problem = generate_routing(100, seed=0)
     result = solve(problem)
     check(problem, result)
-    assert result.status == "optimal"
+    assert result.status == "optimal" and result.level_gaps == (0.0, 0.0)
     assert result.stats["lots_in_lp"] == 0
     assert result.objective.cost < evaluate(problem, *first_plan(problem)).cost
 
@@ -715,6 +715,14 @@ def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(
     if level == 2:
         assert result.objective.weighted_lateness == result.bound[0]
         assert result.bound[1] == 0.0 and result.gap == 1.0
+        # each level apart: the lateness proven optimal, the cost not bounded at all
+        assert result.level_gaps == (0.0, None)
+    else:  # cut in level 1 (and converged later): the lateness's gap is the stated one
+        assert result.level_gaps[0] == pytest.approx(
+            max(0, result.objective.weighted_lateness - result.bound[0])
+            / result.objective.weighted_lateness
+        )
+        assert (result.level_gaps[1] is None) == (result.bound[1] == 0.0)
     first = evaluate(problem, *first_plan(problem))
     assert result.objective.key() <= first.key()
 
