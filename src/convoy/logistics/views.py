@@ -374,29 +374,12 @@ def routing_rows(plan: RoutingPlan, actor: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _percent(fraction: float) -> str:
-    """A gap as a percentage to four decimals at most ("" when there is none)."""
-    if fraction <= 0:
-        return ""
-    text = f"{100 * fraction:.4f}".rstrip("0").rstrip(".")
-    return "<0.0001" if text == "0" else text
-
-
 def routing_context(request: HttpRequest, obj: RoutingPlan) -> dict[str, Any]:
-    o = obj.objective or {}
-    gaps = None
-    if "lateness_gap" in o:  # each level's gap in percent ("": none; plans of earlier runs
-        cost = o.get("cost_gap")  # have a single gap)
-        gaps = {
-            "late": _percent(o["lateness_gap"]),
-            "cost": None if cost is None else _percent(cost),
-        }
     return {
         "plan": obj,
         "job": obj.job,
         "rows": routing_rows(obj, request.user)[:500],
         "o": obj.objective,
-        "gaps": gaps,
     }
 
 

@@ -47,6 +47,15 @@ def meur(value: Any) -> str:
 
 
 @register.filter
+def percent(fraction: Any) -> str:
+    """A fraction as a percentage, to four decimals at most (a solver's gap: 0.0123 -> 1.23)."""
+    if fraction is None:
+        return "—"
+    text = f"{100 * float(fraction):.4f}".rstrip("0").rstrip(".")
+    return "<0.0001" if text == "0" and fraction > 0 else text
+
+
+@register.filter
 def changes(event: Any) -> str:
     before, after = event.before or {}, event.after or {}
     if not before:
