@@ -102,7 +102,7 @@ from __future__ import annotations
 import heapq
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +118,8 @@ INF = math.inf
 # dual smoothing (Wentges), by level: weight of the stability centre when pricing. Level 1 on
 # 10k converged in 32 rounds without it against 38 with 0.5 (within 1% after 26 against 29);
 # level 2 ended nearer its bound with it (4.1% against 6.6% after the same minute).
-SMOOTHING = (0.0, 0.5)
+SMOOTHING = (0.7, 0.5)
+MOVING = (True, False)
 # A master solve after a round that added no capacity row and at most this many columns runs
 # primal simplex (the last basis stays primal feasible but for the rows of lots entering); other
 # solves run dual simplex. HiGHS' dual simplex perturbs the costs and, on 10k, retook ~30k pivots
@@ -332,7 +333,7 @@ class _Column:
     cost: int  # per unit
     leg_rows: np.ndarray  # capacitated (leg, day) flat ids
     node_rows: np.ndarray  # capacitated (node, day) flat ids
-    keys: list[int]  # the master's row keys of both: leg rows as they are, node rows -1 - id
+    keys: np.ndarray  # the master's row keys of both: leg rows as they are, node rows + M * T
 
 
 class _Lots:
@@ -554,6 +555,10 @@ class _Master:
     from the last optimal basis, by primal simplex after a round that added a few columns
     (``PRIMAL_ROUND``) and no capacity row, else by dual simplex. New columns are buffered and
     passed in one call.
+
+    Row keys are flat: a (leg, day) row is ``leg * T + day``, a (node, day) row ``M * T + node *
+    T + day``. The columns' keys are kept together (``_ptr``, ``_keys``: each column's keys in
+    one array), so that loads, reduced costs and the columns crossing a row are array operations.
     """
 
     def __init__(self, net: _Network, lots: _Lots) -> None:
@@ -561,48 +566,168 @@ class _Master:
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.inf = float(highspy.kHighsInf)
+        self.n_keys = net.M * net.T + net.N * net.T
+        self.cap_flat = np.concatenate(
+            [np.repeat(net.cap, net.T), np.repeat(net.node_cap, net.T)]
+        ).astype(float)
         self.lot_rows: dict[int, int] = {}  # lot -> row index
-        self.rows: dict[int, int] = {}  # capacity rows: leg rows by rid, node rows by -1 - rid
-        self.crossing: dict[int, list[int]] = {}  # row key -> columns crossing it
+        self.rows: dict[int, int] = {}  # capacity row key -> row index
+        self.row_of = np.full(self.n_keys, -1, dtype=I64)  # the same, by key (-1: not in)
         self.columns: list[_Column] = []
-        self.vars: list[int] = []  # column -> LP column index, -1 while its lot is outside
+        self.vars = np.zeros(0, dtype=I64)  # column -> LP column index, -1 while its lot is out
+        self.col_lot = np.zeros(0, dtype=I64)
+        self.col_cost = np.zeros(0)
+        self.col_late = np.zeros(0)
+        self._ptr = np.zeros(1, dtype=I64)  # column j's keys: _keys[_ptr[j]:_ptr[j + 1]]
+        self._keys = np.zeros(0, dtype=I64)
+        self._key_col = np.zeros(0, dtype=I64)  # the column of each entry of _keys
         self.by_lot: list[list[int]] = [[] for _ in range(lots.n)]
         self.fixed: list[list[tuple[int, int]]] = [[] for _ in range(lots.n)]  # outside: (col, qty)
-        self.out_leg = np.zeros(net.M * net.T)  # load of the lots outside per (leg, day)
-        self.out_node = np.zeros(net.N * net.T)  # and per (node, day)
+        self.fixed_x = np.zeros(0)  # units fixed on each column (lots outside)
+        self.out_load = np.zeros(self.n_keys)  # load of the lots outside per row key
         self.out_cost = self.out_late = 0.0  # their cost and lateness
         self.late_row = -1
         self.late_cap = 0.0
         self.alpha, self.beta = 0.0, 1.0
         self.n_rows = self.n_vars = 0
-        self.pending: list[tuple[float, list[int], list[float]]] = []
+        # buffered columns: (costs, entries per column, row indices, values)
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.x = np.zeros(0)  # LP column values and row duals of the last solve
         self.y = np.zeros(0)
         self.solved_shape = (0, 0)  # capacity rows and columns at the last solve
         self.entered: list[tuple[int, list[tuple[int, int]]]] = []  # lots in since, their routes
         self.good_x = np.zeros(0)  # the values of the last solve that overloaded no row
 
-    def cap_of(self, key: int) -> float:
-        """The capacity of a row left to the lots in (the lots outside take theirs first)."""
-        net = self.net
-        if key >= 0:
-            return float(net.cap[key // net.T]) - self.out_leg[key]
-        return float(net.node_cap[(-1 - key) // net.T]) - self.out_node[-1 - key]
+    # -- columns and their keys --
+
+    def _gather(self, js: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of columns ``js`` and, for each, its position in ``js``."""
+        js = np.asarray(js, dtype=I64)
+        starts = self._ptr[js]
+        lengths = self._ptr[js + 1] - starts
+        total = int(lengths.sum())
+        pos = np.repeat(np.arange(len(js)), lengths)
+        offset = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return self._keys[offset + np.arange(total)], pos
+
+    def reduced(self, js: np.ndarray, alpha: float, beta: float, dual: np.ndarray) -> np.ndarray:
+        """The reduced costs of columns ``js`` at the rows' duals ``dual`` (by key), their lots'
+        duals aside."""
+        keys, pos = self._gather(js)
+        priced = np.bincount(pos, dual[keys], len(js)) if len(keys) else np.zeros(len(js))
+        return alpha * self.col_cost[js] + beta * self.col_late[js] - priced
+
+    def add(self, col: _Column) -> int:
+        return int(self.add_many([col])[0])
+
+    def add_many(self, cols: list[_Column]) -> np.ndarray:
+        """Add columns (in the LP at once for lots in it); returns their indices."""
+        j0 = len(self.columns)
+        js = np.arange(j0, j0 + len(cols), dtype=I64)
+        if not cols:
+            return js
+        self.columns.extend(cols)
+        lengths = np.fromiter((len(c.keys) for c in cols), dtype=I64, count=len(cols))
+        self._keys = np.concatenate([self._keys, *(c.keys for c in cols)])
+        self._ptr = np.concatenate([self._ptr, self._ptr[-1] + np.cumsum(lengths)])
+        self._key_col = np.concatenate([self._key_col, np.repeat(js, lengths)])
+        lot = np.fromiter((c.lot for c in cols), dtype=I64, count=len(cols))
+        self.col_lot = np.concatenate([self.col_lot, lot])
+        self.col_cost = np.concatenate(
+            [self.col_cost, np.fromiter((c.cost for c in cols), dtype=float, count=len(cols))]
+        )
+        self.col_late = np.concatenate(
+            [self.col_late, np.fromiter((c.late for c in cols), dtype=float, count=len(cols))]
+        )
+        self.vars = np.concatenate([self.vars, np.full(len(cols), -1, dtype=I64)])
+        self.fixed_x = np.concatenate([self.fixed_x, np.zeros(len(cols))])
+        for j, c in zip(js.tolist(), cols, strict=True):
+            self.by_lot[c.lot].append(j)
+        inside = np.fromiter((c.lot in self.lot_rows for c in cols), dtype=bool, count=len(cols))
+        if inside.any():
+            self._vars(js[inside])
+        return js
+
+    def _vars(self, js: np.ndarray) -> None:
+        """Columns ``js`` (of lots in the LP) into the LP, buffered."""
+        js = np.asarray(js, dtype=I64)
+        if not len(js):
+            return
+        n = len(js)
+        self.vars[js] = self.n_vars + np.arange(n)
+        self.n_vars += n
+        keys, pos = self._gather(js)
+        row = self.row_of[keys]
+        keep = row >= 0
+        parts_pos = [np.arange(n), pos[keep]]
+        parts_row = [
+            np.fromiter((self.lot_rows[lot] for lot in self.col_lot[js].tolist()), I64, n),
+            row[keep],
+        ]
+        parts_val = [np.ones(n), np.ones(int(keep.sum()))]
+        if self.late_row >= 0:
+            parts_pos.append(np.arange(n))
+            parts_row.append(np.full(n, self.late_row, dtype=I64))
+            parts_val.append(self.col_late[js])
+        p_all = np.concatenate(parts_pos)
+        order = np.argsort(p_all, kind="stable")
+        count = np.bincount(p_all, minlength=n)
+        cost = self.alpha * self.col_cost[js] + self.beta * self.col_late[js]
+        self.pending.append(
+            (cost, count, np.concatenate(parts_row)[order], np.concatenate(parts_val)[order])
+        )
+
+    def _flush(self) -> None:
+        """Pass the buffered columns to HiGHS in one call."""
+        if not self.pending:
+            return
+        cost = np.concatenate([c for c, _n, _r, _v in self.pending])
+        count = np.concatenate([n for _c, n, _r, _v in self.pending])
+        index = np.concatenate([r for _c, _n, r, _v in self.pending]).astype(np.int32)
+        value = np.concatenate([v for _c, _n, _r, v in self.pending]).astype(float)
+        n = len(cost)
+        starts = (np.cumsum(count) - count).astype(np.int32)
+        lower, upper = np.zeros(n), np.full(n, self.inf)
+        self.highs.addCols(n, cost, lower, upper, len(index), starts, index, value)
+        self.pending = []
+
+    # -- lots outside --
+
+    def cap_of(self, keys: np.ndarray) -> np.ndarray:
+        """The capacity of rows left to the lots in (the lots outside take theirs first)."""
+        return self.cap_flat[keys] - self.out_load[keys]
+
+    def _load(self, js: list[int], qty: list[float]) -> None:
+        """Columns ``js`` carry ``qty`` more units outside the LP (negative: fewer)."""
+        if not js:
+            return
+        ja = np.asarray(js, dtype=I64)
+        qa = np.asarray(qty, dtype=float)
+        keys, pos = self._gather(ja)
+        np.add.at(self.out_load, keys, qa[pos])
+        self.out_cost += float(qa @ self.col_cost[ja])
+        self.out_late += float(qa @ self.col_late[ja])
+        np.add.at(self.fixed_x, ja, qa)
 
     def fix(self, lot: int, dist: list[tuple[int, int]]) -> None:
         """Put a lot outside with ``qty`` units on each column (before any row is in)."""
         self.fixed[lot] = dist
-        self._load(dist, 1.0)
+        self._load([j for j, _q in dist], [float(q) for _j, q in dist])
 
     def settled(self, best: np.ndarray) -> np.ndarray:
         """Lots outside whole on their column ``best[lot]``, which crosses no row in."""
         out = np.zeros(self.lots.n, dtype=bool)
-        for lot in np.flatnonzero(self.outside()).tolist():
-            j = int(best[lot])
-            if self.fixed[lot] == [(j, int(self.lots.size[lot]))] and not any(
-                key in self.rows for key in self.columns[j].keys
-            ):
-                out[lot] = True
+        size = self.lots.size.tolist()
+        whole = [
+            lot
+            for lot, (j, dist) in enumerate(zip(best.tolist(), self.fixed, strict=True))
+            if dist == [(j, size[lot])] and lot not in self.lot_rows
+        ]
+        if whole:
+            w = np.array(whole, dtype=I64)
+            keys, pos = self._gather(best[w])
+            crossing = np.bincount(pos, self.row_of[keys] >= 0, len(w)) > 0
+            out[w[~crossing]] = True
         return out
 
     def settle(self, lot: int, j: int) -> None:
@@ -611,68 +736,11 @@ class _Master:
         dist, size = self.fixed[lot], int(self.lots.size[lot])
         if dist == [(j, size)]:
             return
-        net, col = self.net, self.columns[j]
-        self._load(dist, -1.0)
-        leg_room = net.cap[col.leg_rows // net.T] - self.out_leg[col.leg_rows]
-        node_room = net.node_cap[col.node_rows // net.T] - self.out_node[col.node_rows]
-        fits = (leg_room >= size).all() and (node_room >= size).all()
+        self._load([jj for jj, _q in dist], [-float(q) for _j, q in dist])
+        keys = self.columns[j].keys
+        fits = bool((self.cap_flat[keys] - self.out_load[keys] >= size).all())
         self.fixed[lot] = [(j, size)] if fits else dist
-        self._load(self.fixed[lot], 1.0)
-
-    def _load(self, dist: list[tuple[int, int]], sign: float) -> None:
-        for j, qty in dist:
-            col = self.columns[j]
-            np.add.at(self.out_leg, col.leg_rows, sign * qty)
-            np.add.at(self.out_node, col.node_rows, sign * qty)
-            self.out_cost += sign * qty * col.cost
-            self.out_late += sign * qty * col.late
-
-    def add(self, col: _Column) -> int:
-        j = len(self.columns)
-        self.columns.append(col)
-        self.vars.append(-1)
-        self.by_lot[col.lot].append(j)
-        for key in col.keys:
-            self.crossing.setdefault(key, []).append(j)
-        if col.lot in self.lot_rows:
-            self._var(j)
-        return j
-
-    def _var(self, j: int) -> None:
-        col = self.columns[j]
-        self.vars[j] = self.n_vars
-        self.n_vars += 1
-        rows, vals = [self.lot_rows[col.lot]], [1.0]
-        for key in col.keys:
-            row = self.rows.get(key)
-            if row is not None:
-                rows.append(row)
-                vals.append(1.0)
-        if self.late_row >= 0:
-            rows.append(self.late_row)
-            vals.append(float(col.late))
-        self.pending.append((self.alpha * col.cost + self.beta * col.late, rows, vals))
-
-    def _flush(self) -> None:
-        """Pass the buffered columns to HiGHS in one call."""
-        if not self.pending:
-            return
-        n = len(self.pending)
-        lengths = [len(rows) for _c, rows, _v in self.pending]
-        starts = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int32)
-        index = np.concatenate([rows for _c, rows, _v in self.pending]).astype(np.int32)
-        value = np.concatenate([vals for _c, _r, vals in self.pending]).astype(float)
-        cost = np.array([c for c, _r, _v in self.pending], dtype=float)
-        lower, upper = np.zeros(n), np.full(n, self.inf)
-        self.highs.addCols(n, cost, lower, upper, len(index), starts, index, value)
-        self.pending = []
-
-    def _row(self, lower: float, upper: float, cols: list[int], vals: list[float]) -> int:
-        self._flush()
-        index = np.array(cols, dtype=np.int32)
-        self.highs.addRow(lower, upper, len(index), index, np.array(vals, dtype=float))
-        self.n_rows += 1
-        return self.n_rows - 1
+        self._load([jj for jj, _q in self.fixed[lot]], [float(q) for _j, q in self.fixed[lot]])
 
     def activate_lots(self, lots: list[int]) -> None:
         """Bring lots outside into the LP, their rows in one call: each with its fixed and its
@@ -686,77 +754,110 @@ class _Master:
         self.highs.addRows(
             len(new), sizes, sizes, 0, np.zeros(len(new), dtype=np.int32), none, np.zeros(0)
         )
-        touched: set[int] = set()
-        dists = []
+        back_js: list[int] = []
+        back_q: list[float] = []
         for i, lot in enumerate(new):
             self.lot_rows[lot] = self.n_rows + i
             dist, self.fixed[lot] = self.fixed[lot], []
-            dists.append(dist)
             self.entered.append((lot, dist))
-            self._load(dist, -1.0)
-            touched.update(key for j, _q in dist for key in self.columns[j].keys)
+            for j, q in dist:
+                back_js.append(j)
+                back_q.append(-float(q))
+        self._load(back_js, back_q)
         self.n_rows += len(new)
+        touched, _pos = self._gather(np.array(back_js, dtype=I64))
         self._refresh_bounds(touched)
-        for lot, dist in zip(new, dists, strict=True):
-            for j in sorted({lot, *(j for j, _q in dist)}):  # undelivered and fixed columns
-                self._var(j)
+        js = [
+            j
+            for lot, dist in self.entered[len(self.entered) - len(new) :]
+            for j in sorted({lot, *(j for j, _q in dist)})  # undelivered and fixed columns
+        ]
+        self._vars(np.array(js, dtype=I64))
 
-    def add_row(self, key: int) -> None:
-        if key in self.rows:
+    def fixed_reduced(
+        self, lots: np.ndarray, alpha: float, beta: float, dual: np.ndarray
+    ) -> np.ndarray:
+        """Per lot of ``lots`` (outside), the largest reduced cost (lot dual aside) of its fixed
+        columns; 0 for the other lots."""
+        out = np.zeros(self.lots.n)
+        chosen = np.flatnonzero(lots).tolist()
+        js = [j for lot in chosen for j, _q in self.fixed[lot]]
+        owner = [lot for lot in chosen for _j in self.fixed[lot]]
+        if js:
+            out[chosen] = -INF
+            np.maximum.at(
+                out, np.array(owner, dtype=I64), self.reduced(np.array(js), alpha, beta, dual)
+            )
+        return out
+
+    # -- rows --
+
+    def add_rows(self, keys: list[int]) -> None:
+        """Capacity rows into the LP, each with the columns in the LP that cross it."""
+        new = np.array(sorted({k for k in keys if self.row_of[k] < 0}), dtype=I64)
+        if not len(new):
             return
         self._flush()
-        cols = [self.vars[j] for j in self.crossing.get(key, []) if self.vars[j] >= 0]
-        self.rows[key] = self._row(-self.inf, self.cap_of(key), cols, [1.0] * len(cols))
+        hit = np.flatnonzero(np.isin(self._keys, new))
+        col = self._key_col[hit]
+        var = self.vars[col]
+        inside = var >= 0
+        key, var = self._keys[hit][inside], var[inside]
+        order = np.lexsort((var, key))
+        key, var = key[order], var[order]
+        count = np.bincount(np.searchsorted(new, key), minlength=len(new))
+        starts = (np.cumsum(count) - count).astype(np.int32)
+        upper = self.cap_of(new)
+        self.highs.addRows(
+            len(new),
+            np.full(len(new), -self.inf),
+            upper,
+            len(var),
+            starts,
+            var.astype(np.int32),
+            np.ones(len(var)),
+        )
+        for i, k in enumerate(new.tolist()):
+            self.rows[k] = self.n_rows + i
+        self.row_of[new] = self.n_rows + np.arange(len(new))
+        self.n_rows += len(new)
 
     def outside(self) -> np.ndarray:
         out = np.ones(self.lots.n, dtype=bool)
         out[list(self.lot_rows)] = False
         return out
 
-    def _refresh_bounds(self, keys: set[int]) -> None:
+    def _refresh_bounds(self, keys: np.ndarray) -> None:
         """After lots moved in or out: the bounds of the rows in among ``keys``, and of the
         lateness cap, to what the lots outside now leave."""
-        for key in keys & self.rows.keys():
-            self.highs.changeRowBounds(self.rows[key], -self.inf, self.cap_of(key))
+        keys = np.unique(keys)
+        keys = keys[self.row_of[keys] >= 0]
+        for row, cap in zip(self.row_of[keys].tolist(), self.cap_of(keys).tolist(), strict=True):
+            self.highs.changeRowBounds(row, -self.inf, cap)
         if self.late_row >= 0:
             self.highs.changeRowBounds(self.late_row, -self.inf, self.late_cap - self.out_late)
 
-    def fixed_reduced(
-        self,
-        lots: np.ndarray,
-        alpha: float,
-        beta: float,
-        flat_leg: np.ndarray,
-        flat_node: np.ndarray,
-    ) -> np.ndarray:
-        """Per lot of ``lots`` (outside), the largest reduced cost (lot dual aside) of its fixed
-        columns; 0 for the other lots."""
-        out = np.zeros(self.lots.n)
-        for lot in np.flatnonzero(lots).tolist():
-            out[lot] = max(
-                _reduced(self.columns[j], alpha, beta, flat_leg, flat_node)
-                for j, _q in self.fixed[lot]
-            )
-        return out
-
-    def _in_lp(self) -> list[int]:
-        return [j for j, v in enumerate(self.vars) if v >= 0]
+    def _in_lp(self) -> np.ndarray:
+        return np.flatnonzero(self.vars >= 0)
 
     def set_objective(self, alpha: float, beta: float) -> None:
         self._flush()
         self.alpha, self.beta = alpha, beta
         js = self._in_lp()
-        if js:
-            cost = [alpha * self.columns[j].cost + beta * self.columns[j].late for j in js]
-            index = np.array([self.vars[j] for j in js], dtype=np.int32)
-            self.highs.changeColsCost(len(js), index, np.array(cost, dtype=float))
+        if len(js):
+            cost = alpha * self.col_cost[js] + beta * self.col_late[js]
+            self.highs.changeColsCost(len(js), self.vars[js].astype(np.int32), cost)
 
     def cap_lateness(self, cap: float) -> None:
         self._flush()
         self.late_cap = cap
         js = self._in_lp()
-        late = [float(self.columns[j].late) for j in js]
-        self.late_row = self._row(-self.inf, cap - self.out_late, [self.vars[j] for j in js], late)
+        index = self.vars[js].astype(np.int32)
+        self.highs.addRow(-self.inf, cap - self.out_late, len(index), index, self.col_late[js])
+        self.late_row = self.n_rows
+        self.n_rows += 1
+
+    # -- solving --
 
     def solve(self, time_limit: float = INF) -> float | None:
         """The LP's optimum over all lots (those outside at their fixed value).
@@ -813,37 +914,49 @@ class _Master:
         deletion; making it square again by hand was measured no faster on 10k (the next round
         brings thousands of rows anyway), so it is left to HiGHS."""
         self._flush()
-        gone_rows: list[int] = []
-        gone_vars: list[int] = []
-        touched: set[int] = set()
-        for lot, row in list(self.lot_rows.items()):
-            size = int(self.lots.size[lot])
-            in_lp = [j for j in self.by_lot[lot] if self.vars[j] >= 0]
-            used = [j for j in in_lp if self.x[self.vars[j]] > 1e-9]
-            if len(used) != 1 or abs(self.x[self.vars[used[0]]] - size) > 1e-9 * size:
-                continue
-            self.fixed[lot] = [(used[0], size)]
-            self._load(self.fixed[lot], 1.0)
-            touched.update(self.columns[used[0]].keys)
-            gone_rows.append(row)
-            for j in in_lp:
-                gone_vars.append(self.vars[j])
-                self.vars[j] = -1
-            del self.lot_rows[lot]
-        if not gone_rows:
+        js = self._in_lp()
+        if not len(js):
             return 0
+        value = self.x[self.vars[js]]
+        used = value > 1e-9
+        lot_of = self.col_lot[js]
+        n_used = np.bincount(lot_of[used], minlength=self.lots.n)
+        on = np.full(self.lots.n, -1, dtype=I64)
+        on[lot_of[used]] = js[used]
+        amount = np.zeros(self.lots.n)
+        amount[lot_of[used]] = value[used]
+        size = self.lots.size
+        whole = [
+            lot
+            for lot in self.lot_rows
+            if n_used[lot] == 1 and abs(amount[lot] - size[lot]) <= 1e-9 * size[lot]
+        ]
+        if not whole:
+            return 0
+        w = np.array(whole, dtype=I64)
+        gone_rows = [self.lot_rows.pop(lot) for lot in whole]
+        for lot, j in zip(whole, on[w].tolist(), strict=True):
+            self.fixed[lot] = [(j, int(size[lot]))]
+        self._load(on[w].tolist(), size[w].astype(float).tolist())
+        touched, _pos = self._gather(on[w])
         self._refresh_bounds(touched)
+        leaving = js[np.isin(lot_of, w)]
+        gone_vars = self.vars[leaving]
+        self.vars[leaving] = -1
         keep_var = np.ones(self.n_vars, dtype=bool)
         keep_var[gone_vars] = False
         keep_row = np.ones(self.n_rows, dtype=bool)
         keep_row[gone_rows] = False
-        self.highs.deleteCols(len(gone_vars), np.sort(np.array(gone_vars, dtype=np.int32)))
+        self.highs.deleteCols(len(gone_vars), np.sort(gone_vars).astype(np.int32))
         self.highs.deleteRows(len(gone_rows), np.sort(np.array(gone_rows, dtype=np.int32)))
         new_var = np.cumsum(keep_var) - 1
         new_row = np.cumsum(keep_row) - 1
-        self.vars = [int(new_var[v]) if v >= 0 else -1 for v in self.vars]
+        inside = self.vars >= 0
+        self.vars[inside] = new_var[self.vars[inside]]
         self.lot_rows = {lot: int(new_row[r]) for lot, r in self.lot_rows.items()}
         self.rows = {key: int(new_row[r]) for key, r in self.rows.items()}
+        keys = np.fromiter(self.rows, dtype=I64, count=len(self.rows))
+        self.row_of[keys] = np.fromiter(self.rows.values(), dtype=I64, count=len(self.rows))
         if self.late_row >= 0:
             self.late_row = int(new_row[self.late_row])
         self.x, self.good_x = self.x[keep_var], self.good_x[keep_var]
@@ -854,84 +967,128 @@ class _Master:
 
     def duals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         net = self.net
-        leg = np.zeros(net.M * net.T)
-        node = np.zeros(net.N * net.T)
-        for key, row in self.rows.items() if self.lot_rows else ():
-            if key >= 0:
-                leg[key] = self.y[row]
-            else:
-                node[-1 - key] = self.y[row]
+        flat = np.zeros(self.n_keys)
+        if self.lot_rows and self.rows:
+            keys = np.fromiter(self.rows, dtype=I64, count=len(self.rows))
+            flat[keys] = self.y[self.row_of[keys]]
         lot = np.full(self.lots.n, np.nan)
         for i, row in self.lot_rows.items():
             lot[i] = self.y[row]
         late = float(self.y[self.late_row]) if self.late_row >= 0 and self.lot_rows else 0.0
         # duals of <= rows in a minimisation are <= 0; clip numerical noise
+        flat = np.minimum(flat, 0.0)
+        MT = net.M * net.T
         return (
-            np.minimum(leg, 0.0).reshape(net.M, net.T),
-            np.minimum(node, 0.0).reshape(net.N, net.T),
+            flat[:MT].reshape(net.M, net.T),
+            flat[MT:].reshape(net.N, net.T),
             lot,
             min(late, 0.0),
         )
 
     def values(self) -> np.ndarray:
         x = np.zeros(len(self.columns))
-        idx = np.array(self.vars, dtype=I64)
+        idx = self.vars
         solved = (idx >= 0) & (idx < len(self.x))
         x[solved] = self.x[idx[solved]]
-        for dist in self.fixed:
-            for j, qty in dist:
-                x[j] = qty
+        fixed = self.fixed_x > 0
+        x[fixed] = self.fixed_x[fixed]
         return x
 
     def overloaded(self, x: np.ndarray) -> list[int]:
-        """Rows not in the LP that the plan ``x`` overloads."""
-        net = self.net
+        """Row keys not in the LP that the plan ``x`` overloads."""
         used = np.flatnonzero(x > 1e-9)
         if not len(used):
             return []
-        cols = [self.columns[j] for j in used.tolist()]
-        legs = np.concatenate([c.leg_rows for c in cols])
-        nodes = np.concatenate([c.node_rows for c in cols])
-        wl = np.repeat(x[used], [len(c.leg_rows) for c in cols])
-        wn = np.repeat(x[used], [len(c.node_rows) for c in cols])
-        leg_load = np.bincount(legs, wl, net.M * net.T)
-        node_load = np.bincount(nodes, wn, net.N * net.T)
-        leg_cap = np.repeat(net.cap, net.T)
-        node_cap = np.repeat(net.node_cap, net.T)
-        bad_leg = np.flatnonzero((leg_cap > 0) & (leg_load > leg_cap + 1e-6))
-        bad_node = np.flatnonzero((node_cap > 0) & (node_load > node_cap + 1e-6))
-        keys = [*bad_leg.tolist(), *(-1 - bad_node).tolist()]
-        return [k for k in keys if k not in self.rows]
+        keys, pos = self._gather(used)
+        load = np.bincount(keys, x[used][pos], self.n_keys)
+        cap = self.cap_flat
+        bad = np.flatnonzero((cap > 0) & (load > cap + 1e-6) & (self.row_of < 0))
+        return bad.tolist()
 
 
-def _column(net: _Network, lots: _Lots, lot: int, legs: np.ndarray, deps: np.ndarray) -> _Column:
-    if len(legs):
-        arrival = int(deps[-1] + net.tau[legs[-1]])
-        late = int(lots.weight[lot]) * max(0, arrival - int(lots.need[lot]))
-        cost = int(net.cost[legs].sum())
-        capped = net.cap[legs] > 0
-        leg_rows = net.leg_day(legs[capped], deps[capped])
-        nodes = np.concatenate([[lots.origin[lot]], net.to[legs]])
-        ndays = np.concatenate([[deps[0]], deps + net.tau[legs]])
-        capped_n = net.node_cap[nodes] > 0
-        node_rows = net.node_day(nodes[capped_n], ndays[capped_n])
-    else:  # undelivered
-        arrival, late, cost = -1, int(lots.undelivered_late[lot]), 0
-        leg_rows = node_rows = np.zeros(0, dtype=I64)
-    keys = [*leg_rows.tolist(), *(-1 - node_rows).tolist()]
-    return _Column(lot, legs, deps, arrival, late, cost, leg_rows, node_rows, keys)
-
-
-def _reduced(
-    col: _Column, alpha: float, beta: float, flat_leg: np.ndarray, flat_node: np.ndarray
-) -> float:
-    """A column's reduced cost at the capacity rows' duals (flat), its lot's dual aside."""
-    return float(
-        alpha * col.cost
-        + beta * col.late
-        - flat_leg[col.leg_rows].sum()
-        - flat_node[col.node_rows].sum()
+def _columns(
+    net: _Network,
+    lots: _Lots,
+    lot_ids: Sequence[int],
+    legs: Sequence[np.ndarray],
+    deps: Sequence[np.ndarray],
+) -> list[_Column]:
+    """The columns of routes (sorted legs, departure days) of the lots ``lot_ids``, built
+    together; a route without legs is its lot's undelivered column."""
+    n = len(lot_ids)
+    if not n:
+        return []
+    T, MT = net.T, net.M * net.T
+    lot_a = np.asarray(lot_ids, dtype=I64)
+    hops = np.fromiter((len(x) for x in legs), dtype=I64, count=n)
+    leg = np.concatenate([np.zeros(0, I64), *legs]).astype(I64)
+    dep = np.concatenate([np.zeros(0, I64), *deps]).astype(I64)
+    owner = np.repeat(np.arange(n), hops)
+    end = np.cumsum(hops)
+    first = end - hops
+    has = hops > 0
+    arrival = np.full(n, -1, dtype=I64)
+    last = end[has] - 1
+    arrival[has] = dep[last] + net.tau[leg[last]]
+    late = np.where(
+        has,
+        lots.weight[lot_a] * np.maximum(0, arrival - lots.need[lot_a]),
+        lots.undelivered_late[lot_a],
     )
+    cost = np.bincount(owner, net.cost[leg], n).round().astype(I64)
+    # capacitated rows, each column's leg rows then its node rows (origin first), contiguous
+    capped = net.cap[leg] > 0
+    with_legs = np.flatnonzero(has)
+    node = np.concatenate([lots.origin[lot_a[with_legs]], net.to[leg]])
+    nday = np.concatenate([dep[first[with_legs]], dep + net.tau[leg]])
+    n_owner = np.concatenate([with_legs, owner])
+    n_capped = net.node_cap[node] > 0
+    key_owner = np.concatenate([owner[capped], n_owner[n_capped]])
+    key_val = np.concatenate(
+        [leg[capped] * T + dep[capped], MT + node[n_capped] * T + nday[n_capped]]
+    )
+    order = np.argsort(key_owner, kind="stable")
+    keys = key_val[order]
+    k_end = np.cumsum(np.bincount(key_owner, minlength=n))
+    k_first = k_end - np.bincount(key_owner, minlength=n)
+    n_legrows = np.bincount(owner[capped], minlength=n)
+    node_rows_all = keys - MT
+    out = []
+    lot_l, arr_l, late_l, cost_l = lot_a.tolist(), arrival.tolist(), late.tolist(), cost.tolist()
+    for i, (a, b, c, e, f) in enumerate(
+        zip(
+            first.tolist(),
+            end.tolist(),
+            k_first.tolist(),
+            k_end.tolist(),
+            (k_first + n_legrows).tolist(),
+            strict=True,
+        )
+    ):
+        out.append(
+            _Column(
+                lot_l[i],
+                leg[a:b],
+                dep[a:b],
+                arr_l[i],
+                late_l[i],
+                cost_l[i],
+                keys[c:f],
+                node_rows_all[f:e],
+                keys[c:e],
+            )
+        )
+    return out
+
+
+def _reduced(cols: list[_Column], alpha: float, beta: float, dual: np.ndarray) -> np.ndarray:
+    """The columns' reduced costs at the capacity rows' duals (by row key), lot duals aside."""
+    if not cols:
+        return np.zeros(0)
+    keys = np.concatenate([c.keys for c in cols])
+    pos = np.repeat(np.arange(len(cols)), [len(c.keys) for c in cols])
+    cost = np.array([alpha * c.cost + beta * c.late for c in cols])
+    return cost - np.bincount(pos, dual[keys], len(cols))
 
 
 def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray) -> None:
@@ -945,6 +1102,8 @@ def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray)
     lot_of[lots.cons] = lots.of_cons
     dist: list[dict[int, int]] = [{} for _ in range(lots.n)]
     seen: dict[tuple[int, bytes, bytes], int] = {}
+    routes: list[tuple[int, np.ndarray, np.ndarray]] = []
+    uses: list[tuple[int, int, int]] = []  # (lot, route, quantity)
     for k, ps in enumerate(parts):
         lot = int(lot_of[k])
         if lot < 0:
@@ -954,10 +1113,15 @@ def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray)
         for q in ps:
             key = (lot, q.legs.tobytes(), q.departures.tobytes())
             if key not in seen:
-                legs = sorted_leg[q.legs]
-                seen[key] = master.add(_column(net, lots, lot, legs, q.departures.copy()))
-            j = seen[key]
-            dist[lot][j] = dist[lot].get(j, 0) + q.quantity
+                seen[key] = len(routes)
+                routes.append((lot, sorted_leg[q.legs], q.departures.copy()))
+            uses.append((lot, seen[key], q.quantity))
+    js = master.add_many(
+        _columns(net, lots, [r[0] for r in routes], [r[1] for r in routes], [r[2] for r in routes])
+    ).tolist()
+    for lot, r, qty in uses:
+        j = js[r]
+        dist[lot][j] = dist[lot].get(j, 0) + qty
     for lot, d in enumerate(dist):
         master.fix(lot, sorted(d.items()))
 
@@ -1203,8 +1367,8 @@ def solve(
     pricer = _Pricer(net, lots)
     master = _Master(net, lots)
     none = np.zeros(0, dtype=I64)
-    for lot in range(lots.n):  # column ``lot``: the lot's units undelivered
-        master.add(_column(net, lots, lot, none, none))
+    # column ``lot``: the lot's units undelivered
+    master.add_many(_columns(net, lots, range(lots.n), [none] * lots.n, [none] * lots.n))
     best = np.arange(lots.n, dtype=I64)  # each lot's own best route (unreachable: undelivered)
     total_units = float(lots.size.sum())
     # level 1 breaks ties by a tiny cost so that routes make no idle detours
@@ -1216,8 +1380,10 @@ def solve(
         zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone
     )
     reachable_lot = np.isfinite(reduced)
-    for lot, (legs, deps, _a) in sorted(routes.items()):
-        best[lot] = master.add(_column(net, lots, lot, legs, deps))
+    own = sorted(routes)
+    best[own] = master.add_many(
+        _columns(net, lots, own, [routes[lot][0] for lot in own], [routes[lot][1] for lot in own])
+    )
     # a first plan, earliest need-by first on the capacity left: every lot starts outside the
     # master on its routes (moved whole to its own best route where the capacity the others
     # leave allows), and it stands as the answer if column generation is cut short
@@ -1230,14 +1396,9 @@ def solve(
     full_node = (node_left <= 0) & (net.node_cap[:, None] > 0)
     full = np.concatenate([full_leg.reshape(-1), full_node.reshape(-1)])
     for lot in np.lexsort((lots.prio, _urgency(lots.need, lots.prio))).tolist():
-        col = master.columns[int(best[lot])]
-        if not full[col.leg_rows].any() and not full[net.M * net.T + col.node_rows].any():
+        if not full[master.columns[int(best[lot])].keys].any():
             master.settle(lot, int(best[lot]))
-    for key in [
-        *np.flatnonzero(full_leg.reshape(-1)).tolist(),
-        *(-1 - np.flatnonzero(full_node.reshape(-1))).tolist(),
-    ]:
-        master.add_row(key)
+    master.add_rows(np.flatnonzero(full).tolist())
     lap("build")
     say(5, "routes")
 
@@ -1271,8 +1432,7 @@ def solve(
             x = master.values()
             over = master.overloaded(x)
             if over:  # rows that bind and were not in: add them and solve again
-                for key in over:
-                    master.add_row(key)
+                master.add_rows(over)
                 continue
             master.commit()
             tol = 1e-9 * max(1.0, abs(z))
@@ -1280,16 +1440,14 @@ def solve(
                 stats["ejected"] += master.eject()
                 ejected_at = z
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
-            flat_leg, flat_node = leg_dual.reshape(-1), node_dual.reshape(-1)
+            dual = np.concatenate([leg_dual.reshape(-1), node_dual.reshape(-1)])
             # lots outside whole on their own best route, which crosses no row in: no dual can
             # make another route (or leaving units undelivered) better, so they are not priced
             settled = master.settled(best)
             priced = ~settled
             # a lot outside is priced against the dearest of the routes it is fixed on
             outside = np.isnan(lot_dual)
-            fixed = master.fixed_reduced(
-                outside & priced, alpha, beta - late_dual, flat_leg, flat_node
-            )
+            fixed = master.fixed_reduced(outside & priced, alpha, beta - late_dual, dual)
             mu = np.where(outside, fixed, lot_dual)
             # lots outside whose units would rather stay undelivered
             stay_undelivered = (beta - late_dual) * lots.undelivered_late
@@ -1316,20 +1474,22 @@ def solve(
                 if lb > bounds[phase]:
                     bounds[phase] = lb
                     center = (pl, pn, pt)
-                elif center is None:
+                elif center is None or MOVING[phase]:
                     center = (pl, pn, pt)
                 # the routes that improve the master at its own duals (priced there: all)
-                made = [
-                    _column(net, lots, lot, legs, deps)
-                    for lot, (legs, deps, _a) in sorted(routes.items())
-                ]
-                cols = [
-                    col
-                    for col in made
-                    if not smooth
-                    or _reduced(col, alpha, beta - late_dual, flat_leg, flat_node) - mu[col.lot]
-                    < -tol
-                ]
+                found = sorted(routes)
+                made = _columns(
+                    net,
+                    lots,
+                    found,
+                    [routes[lot][0] for lot in found],
+                    [routes[lot][1] for lot in found],
+                )
+                if smooth:
+                    improving = _reduced(made, alpha, beta - late_dual, dual) - mu[found] < -tol
+                    cols = [col for col, ok in zip(made, improving.tolist(), strict=True) if ok]
+                else:
+                    cols = made
                 if cols or leave.any() or not smooth:
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
@@ -1339,8 +1499,7 @@ def solve(
             if time.perf_counter() - t0 > 0.7 * limit:
                 break  # keep the solved master's values
             master.activate_lots([*np.flatnonzero(leave).tolist(), *(col.lot for col in cols)])
-            for col in cols:
-                master.add(col)
+            master.add_many(cols)
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
         lap(f"lp{phase + 1}")
     stats["columns"] = len(master.columns)
