@@ -126,6 +126,10 @@ MOVING = (True, False)
 # to take in a handful of columns (6 s) where primal needed ~40 (0.06 s); on rounds of thousands
 # of columns dual is the faster.
 PRIMAL_ROUND = 500
+# with a time limit, by level: the share of it after which no column round starts, and at which
+# a master solve is cut. The integer step after level 1 takes well under a second on 10k (few lots
+# are split); after level 2, whose master keeps several hundred split lots, its MILP took 4 to 14 s
+CUT = ((0.85, 0.9), (0.7, 0.85))
 
 Progress = Callable[[int, str], Any]
 
@@ -1251,7 +1255,10 @@ def earliest_fill(
     equally early ways into a node the cheaper is kept; not the cheapest earliest route overall).
     """
     H = problem.horizon
-    leg_left, node_left = _residual(problem, parts)
+    leg_arr, node_arr = _residual(problem, parts)
+    # plain lists: the search reads single cells, which NumPy scalars make several times slower
+    leg_left: list[list[int]] = leg_arr.tolist()
+    node_left: list[list[int]] = node_arr.tolist()
     parts = [list(ps) for ps in parts]
     undelivered = _ints(undelivered).copy()
     if order is None:
@@ -1260,12 +1267,16 @@ def earliest_fill(
     for leg in range(problem.n_legs):
         out[int(problem.leg_from[leg])].append(leg)
     to, tau, cost = problem.leg_to.tolist(), problem.leg_transit.tolist(), problem.leg_cost.tolist()
+    origins, dests = problem.cons_origin.tolist(), problem.cons_destination.tolist()
+    readies = problem.cons_ready.tolist()
+    left = undelivered.tolist()
     for k in _ints(order).tolist():
-        o, d = int(problem.cons_origin[k]), int(problem.cons_destination[k])
-        if not undelivered[k] or o == d:
+        o, d = origins[k], dests[k]
+        if not left[k] or o == d:
             continue
-        while undelivered[k]:
-            ready = int(problem.cons_ready[k])
+        ready = readies[k]
+        origin_left = node_left[o]
+        while left[k]:
             label: dict[int, tuple[int, int]] = {o: (ready, 0)}
             pred: dict[int, tuple[int, int, int]] = {}
             heap = [(ready, 0, o)]
@@ -1279,14 +1290,15 @@ def earliest_fill(
                     break
                 for leg in out[x]:
                     y, tr = to[leg], tau[leg]
+                    if y in done:
+                        continue
+                    on_leg, at_head = leg_left[leg], node_left[y]
                     s = t
                     while s + tr <= H and not (
-                        leg_left[leg, s] > 0
-                        and node_left[y, s + tr] > 0
-                        and (x != o or node_left[o, s] > 0)
+                        on_leg[s] > 0 and at_head[s + tr] > 0 and (x != o or origin_left[s] > 0)
                     ):
                         s += 1
-                    if s + tr > H or y in done:
+                    if s + tr > H:
                         continue
                     new = (s + tr, c + cost[leg])
                     if new < label.get(y, (H + 1, 0)):
@@ -1303,20 +1315,18 @@ def earliest_fill(
                 legs.append(leg)
                 deps.append(s)
                 y = x
-            la, da = np.array(legs[::-1], dtype=I64), np.array(deps[::-1], dtype=I64)
-            heads, arrive = problem.leg_to[la], da + problem.leg_transit[la]
-            take = min(
-                int(undelivered[k]),
-                int(leg_left[la, da].min()),
-                int(node_left[o, da[0]]),
-                int(node_left[heads, arrive].min()),
-            )
-            leg_left[la, da] -= take
-            node_left[o, da[0]] -= take
-            node_left[heads, arrive] -= take
-            parts[k].append(Part(take, la, da))
-            undelivered[k] -= take
-    return parts, undelivered
+            legs.reverse()
+            deps.reverse()
+            take = min(left[k], origin_left[deps[0]])
+            for leg, s in zip(legs, deps, strict=True):
+                take = min(take, leg_left[leg][s], node_left[to[leg]][s + tau[leg]])
+            for leg, s in zip(legs, deps, strict=True):
+                leg_left[leg][s] -= take
+                node_left[to[leg]][s + tau[leg]] -= take
+            origin_left[deps[0]] -= take
+            parts[k].append(Part(take, np.array(legs, dtype=I64), np.array(deps, dtype=I64)))
+            left[k] -= take
+    return parts, np.array(left, dtype=I64)
 
 
 def first_plan(problem: RoutingProblem) -> tuple[list[list[Part]], np.ndarray]:
@@ -1343,12 +1353,17 @@ def solve(
     *,
     time_limit: float | None = None,
     progress: Progress | None = None,
+    trace: Callable[[int, float, float, int, int], Any] | None = None,
 ) -> RoutingResult:
     """Route the consignments by the rule of the module docstring (see there for the method).
 
-    ``time_limit`` (seconds) stops column generation early (no new round after 70% of it, a
-    master solve cut at 85%, the relaxation then the last one that overloaded no row) and bounds
+    ``time_limit`` (seconds) stops column generation early (``CUT``: no new round after 85% of it
+    in level 1 and 70% in level 2, a master solve cut at 90% and 85%, the relaxation then the last
+    one that overloaded no row) and bounds
     the integer step; the plan is then "feasible" with the gap its bound proves.
+
+    ``trace``, if given, is called after each column round with the level (1, 2), the master's
+    optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks).
     """
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -1424,7 +1439,7 @@ def solve(
         center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
         ejected_at = INF  # the master's optimum when lots were last ejected
         while True:
-            solved = master.solve(t0 + 0.85 * limit - time.perf_counter())
+            solved = master.solve(t0 + CUT[phase][1] * limit - time.perf_counter())
             if solved is None:  # out of time: the last committed values stand
                 break
             z = solved
@@ -1493,10 +1508,12 @@ def solve(
                 if cols or leave.any() or not smooth:
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
+            if trace is not None:
+                trace(phase + 1, z, bounds[phase], len(cols), len(master.lot_rows))
             if not (cols or leave.any()) or z - bounds[phase] <= tol + slack:
                 converged[phase] = True
                 break
-            if time.perf_counter() - t0 > 0.7 * limit:
+            if time.perf_counter() - t0 > CUT[phase][0] * limit:
                 break  # keep the solved master's values
             master.activate_lots([*np.flatnonzero(leave).tolist(), *(col.lot for col in cols)])
             master.add_many(cols)
