@@ -7,6 +7,7 @@ sizes and consignments already at their destination. No database.
 
 from __future__ import annotations
 
+import itertools
 import math
 import subprocess
 import sys
@@ -725,6 +726,117 @@ def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(
         assert (result.level_gaps[1] is None) == (result.bound[1] == 0.0)
     first = evaluate(problem, *first_plan(problem))
     assert result.objective.key() <= first.key()
+
+
+def test_columns_built_together_match_each_route_alone() -> None:
+    """The batch column builder gives every route of a mixed batch (routes of several lots,
+    undelivered ones, legs on capacitated and uncapacitated legs and nodes) the arrival, lateness,
+    cost and capacity rows a plain reading of the route gives (fails on a route's rows shifted
+    to its neighbour's, or the origin's handling missing)."""
+    from convoy.solvers.generate_routing import generate_routing
+    from convoy.solvers.routing import _columns, _Lots, _Network, _Pricer
+
+    problem = generate_routing(300, seed=4, horizon=40)
+    net, lots = _Network(problem), _Lots(problem)
+    rng = np.random.default_rng(2)
+    leg_dual = -rng.exponential(1.0, (net.M, net.T)) * (rng.random((net.M, net.T)) < 0.2)
+    _reduced, routes = _Pricer(net, lots).price(
+        leg_dual,
+        np.zeros((net.N, net.T)),
+        0.01,
+        1.0,
+        np.full(lots.n, 1e9),
+        0.0,
+        np.ones(lots.n, bool),
+    )
+    picked = sorted(routes)[:60]
+    none = np.zeros(0, dtype=np.int64)
+    ids = [*picked, *picked[:7]]
+    legs = [routes[lot][0] for lot in picked] + [none] * 7
+    deps = [routes[lot][1] for lot in picked] + [none] * 7
+    order = rng.permutation(len(ids))
+    ids, legs, deps = [ids[i] for i in order], [legs[i] for i in order], [deps[i] for i in order]
+    cols = _columns(net, lots, ids, legs, deps)
+    MT = net.M * net.T
+    assert len(cols) == len(ids)
+    for col, lot, lg, dp in zip(cols, ids, legs, deps, strict=True):
+        assert col.lot == lot
+        if not len(lg):
+            assert col.arrival == -1 and col.cost == 0 and not len(col.keys)
+            assert col.late == lots.undelivered_late[lot]
+            continue
+        arrival = int(dp[-1] + net.tau[lg[-1]])
+        assert col.arrival == arrival
+        assert col.late == lots.weight[lot] * max(0, arrival - lots.need[lot])
+        assert col.cost == net.cost[lg].sum()
+        assert (col.legs == lg).all() and (col.deps == dp).all()
+        leg_rows = [int(leg * net.T + day) for leg, day in zip(lg, dp, strict=True) if net.cap[leg]]
+        visits = [(int(lots.origin[lot]), int(dp[0]))] + [
+            (int(net.to[leg]), int(day + net.tau[leg])) for leg, day in zip(lg, dp, strict=True)
+        ]
+        node_rows = [x * net.T + t for x, t in visits if net.node_cap[x]]
+        assert col.leg_rows.tolist() == leg_rows
+        assert col.node_rows.tolist() == node_rows
+        assert col.keys.tolist() == leg_rows + [MT + r for r in node_rows]
+
+
+def test_level_one_prices_at_a_moving_average_of_the_masters_duals(monkeypatch: Any) -> None:
+    """In level 1 each pricing point is SMOOTHING[0] x the last pricing point plus the rest x
+    the master's newest duals (or, when no route found there improves the master, the master's
+    own duals): the centre moves with every pricing, whether or not the bound improved."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    points: list[tuple[int, np.ndarray]] = []  # (master duals seen so far, pricing point)
+    duals: list[np.ndarray] = []
+    real_price, real_duals = routing._Pricer.price, routing._Master.duals
+
+    def price(
+        pricer: Any, leg_dual: np.ndarray, node_dual: np.ndarray, alpha: float, *a: Any
+    ) -> Any:
+        if alpha < 1.0:  # level 1 (level 2 prices transport at 1)
+            points.append((len(duals), leg_dual.copy()))
+        return real_price(pricer, leg_dual, node_dual, alpha, *a)
+
+    def master_duals(master: Any) -> Any:
+        out = real_duals(master)
+        if master.late_row < 0:  # level 1
+            duals.append(out[0].copy())
+        return out
+
+    monkeypatch.setattr(routing._Pricer, "price", price)
+    monkeypatch.setattr(routing._Master, "duals", master_duals)
+    problem = generate_routing(1000, seed=0, load=2.0)  # congested: several level-1 rounds
+    result = solve(problem)
+    check(problem, result)
+    w = routing.SMOOTHING[0]
+    level1 = [(n, p) for n, p in points if n > 0]  # after the capacity-free pricing
+    smoothed = 0
+    for (_n0, before), (n, now) in itertools.pairwise(level1):
+        master = duals[n - 1]
+        if np.allclose(now, master):
+            continue
+        assert np.allclose(now, w * before + (1 - w) * master, atol=1e-9)
+        smoothed += 1
+    assert smoothed >= 2
+
+
+def test_trace_reports_every_round_with_bounds_that_never_fall() -> None:
+    """``trace`` is called after each column round, level 1 then level 2, each level's bound
+    never falling; the last level-1 bound is the lateness bound the result states."""
+    from convoy.solvers.generate_routing import generate_routing
+
+    seen: list[tuple[int, float, float, int, int]] = []
+    problem = generate_routing(1000, seed=0)
+    result = solve(problem, trace=lambda *a: seen.append(a))
+    check(problem, result)
+    levels = [a[0] for a in seen]
+    assert levels == sorted(levels) and set(levels) == {1, 2}
+    for level in (1, 2):
+        bounds = [a[2] for a in seen if a[0] == level]
+        assert bounds == sorted(bounds)
+    last1 = [a for a in seen if a[0] == 1][-1]
+    assert math.ceil(last1[2] - 1e-6 * abs(last1[2])) == result.bound[0]
 
 
 _COEXIST = """
