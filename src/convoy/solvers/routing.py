@@ -633,9 +633,6 @@ class _Master:
         priced = np.bincount(pos, dual[keys], len(js)) if len(keys) else np.zeros(len(js))
         return alpha * self.col_cost[js] + beta * self.col_late[js] - priced
 
-    def add(self, col: _Column) -> int:
-        return int(self.add_many([col])[0])
-
     def add_many(self, cols: list[_Column]) -> np.ndarray:
         """Add columns (in the LP at once for lots in it); returns their indices."""
         j0 = len(self.columns)
