@@ -630,8 +630,8 @@ class _Master:
         """The reduced costs of columns ``js`` at the rows' duals ``dual`` (by key), their lots'
         duals aside."""
         keys, pos = self._gather(js)
-        priced = np.bincount(pos, dual[keys], len(js)) if len(keys) else np.zeros(len(js))
-        return alpha * self.col_cost[js] + beta * self.col_late[js] - priced
+        cost = alpha * self.col_cost[js] + beta * self.col_late[js]
+        return _less_duals(cost, keys, pos, dual)
 
     def add_many(self, cols: list[_Column]) -> np.ndarray:
         """Add columns (in the LP at once for lots in it); returns their indices."""
@@ -710,22 +710,25 @@ class _Master:
         """The capacity of rows left to the lots in (the lots outside take theirs first)."""
         return self.cap_flat[keys] - self.out_load[keys]
 
-    def _load(self, js: list[int], qty: list[float]) -> None:
-        """Columns ``js`` carry ``qty`` more units outside the LP (negative: fewer)."""
-        if not js:
-            return
-        ja = np.asarray(js, dtype=I64)
-        qa = np.asarray(qty, dtype=float)
+    def _place(self, placed: list[tuple[int, list[tuple[int, int]]]], sign: int) -> np.ndarray:
+        """Lots outside on their routes, ``(lot, [(column, units)])``, or (``sign`` -1) taken
+        off them: their ``fixed`` routes and the load of the lots outside change together.
+        Returns the row keys of the routes."""
+        js = [j for _lot, dist in placed for j, _q in dist]
+        qty = np.array([sign * q for _lot, dist in placed for _j, q in dist], dtype=float)
+        for lot, dist in placed:
+            self.fixed[lot] = dist if sign > 0 else []
+        ja = np.array(js, dtype=I64)
         keys, pos = self._gather(ja)
-        np.add.at(self.out_load, keys, qa[pos])
-        self.out_cost += float(qa @ self.col_cost[ja])
-        self.out_late += float(qa @ self.col_late[ja])
-        np.add.at(self.fixed_x, ja, qa)
+        np.add.at(self.out_load, keys, qty[pos])
+        self.out_cost += float(qty @ self.col_cost[ja])
+        self.out_late += float(qty @ self.col_late[ja])
+        np.add.at(self.fixed_x, ja, qty)
+        return keys
 
     def fix(self, lot: int, dist: list[tuple[int, int]]) -> None:
         """Put a lot outside with ``qty`` units on each column (before any row is in)."""
-        self.fixed[lot] = dist
-        self._load([j for j, _q in dist], [float(q) for _j, q in dist])
+        self._place([(lot, dist)], 1)
 
     def settled(self, best: np.ndarray) -> np.ndarray:
         """Lots outside whole on their column ``best[lot]``, which crosses no row in."""
@@ -749,11 +752,10 @@ class _Master:
         dist, size = self.fixed[lot], int(self.lots.size[lot])
         if dist == [(j, size)]:
             return
-        self._load([jj for jj, _q in dist], [-float(q) for _j, q in dist])
+        self._place([(lot, dist)], -1)
         keys = self.columns[j].keys
         fits = bool((self.cap_flat[keys] - self.out_load[keys] >= size).all())
-        self.fixed[lot] = [(j, size)] if fits else dist
-        self._load([jj for jj, _q in self.fixed[lot]], [float(q) for _j, q in self.fixed[lot]])
+        self.fix(lot, [(j, size)] if fits else dist)
 
     def activate_lots(self, lots: list[int]) -> None:
         """Bring lots outside into the LP, their rows in one call: each with its fixed and its
@@ -767,22 +769,15 @@ class _Master:
         self.highs.addRows(
             len(new), sizes, sizes, 0, np.zeros(len(new), dtype=np.int32), none, np.zeros(0)
         )
-        back_js: list[int] = []
-        back_q: list[float] = []
+        back = [(lot, self.fixed[lot]) for lot in new]
         for i, lot in enumerate(new):
             self.lot_rows[lot] = self.n_rows + i
-            dist, self.fixed[lot] = self.fixed[lot], []
-            self.entered.append((lot, dist))
-            for j, q in dist:
-                back_js.append(j)
-                back_q.append(-float(q))
-        self._load(back_js, back_q)
+        self.entered.extend(back)
         self.n_rows += len(new)
-        touched, _pos = self._gather(np.array(back_js, dtype=I64))
-        self._refresh_bounds(touched)
+        self._refresh_bounds(self._place(back, -1))
         js = [
             j
-            for lot, dist in self.entered[len(self.entered) - len(new) :]
+            for lot, dist in back
             for j in sorted({lot, *(j for j, _q in dist)})  # undelivered and fixed columns
         ]
         self._vars(np.array(js, dtype=I64))
@@ -948,11 +943,10 @@ class _Master:
             return 0
         w = np.array(whole, dtype=I64)
         gone_rows = [self.lot_rows.pop(lot) for lot in whole]
-        for lot, j in zip(whole, on[w].tolist(), strict=True):
-            self.fixed[lot] = [(j, int(size[lot]))]
-        self._load(on[w].tolist(), size[w].astype(float).tolist())
-        touched, _pos = self._gather(on[w])
-        self._refresh_bounds(touched)
+        placed = [
+            (lot, [(j, int(size[lot]))]) for lot, j in zip(whole, on[w].tolist(), strict=True)
+        ]
+        self._refresh_bounds(self._place(placed, 1))
         leaving = js[np.isin(lot_of, w)]
         gone_vars = self.vars[leaving]
         self.vars[leaving] = -1
@@ -1094,14 +1088,30 @@ def _columns(
     return out
 
 
+def _route_columns(
+    net: _Network, lots: _Lots, routes: dict[int, tuple[np.ndarray, np.ndarray, int]]
+) -> list[_Column]:
+    """The columns of the pricer's routes (by lot), in lot order."""
+    found = sorted(routes)
+    return _columns(
+        net, lots, found, [routes[lot][0] for lot in found], [routes[lot][1] for lot in found]
+    )
+
+
+def _less_duals(
+    cost: np.ndarray, keys: np.ndarray, pos: np.ndarray, dual: np.ndarray
+) -> np.ndarray:
+    """Reduced costs: each column's ``cost`` less the duals of its row ``keys`` (``pos``: the
+    column of each key), its lot's dual aside."""
+    return cost - np.bincount(pos, dual[keys], len(cost))
+
+
 def _reduced(cols: list[_Column], alpha: float, beta: float, dual: np.ndarray) -> np.ndarray:
-    """The columns' reduced costs at the capacity rows' duals (by row key), lot duals aside."""
-    if not cols:
-        return np.zeros(0)
-    keys = np.concatenate([c.keys for c in cols])
+    """The reduced costs of columns not (yet) in the master: see ``_Master.reduced``."""
+    keys = np.concatenate([np.zeros(0, I64), *(c.keys for c in cols)])
     pos = np.repeat(np.arange(len(cols)), [len(c.keys) for c in cols])
-    cost = np.array([alpha * c.cost + beta * c.late for c in cols])
-    return cost - np.bincount(pos, dual[keys], len(cols))
+    cost = np.array([alpha * c.cost + beta * c.late for c in cols], dtype=float)
+    return _less_duals(cost, keys, pos, dual)
 
 
 def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray) -> None:
@@ -1264,12 +1274,9 @@ def earliest_fill(
     equally early ways into a node the cheaper is kept; not the cheapest earliest route overall).
     """
     H = problem.horizon
-    leg_arr, node_arr = _residual(problem, parts)
-    # plain lists: the search reads single cells, which NumPy scalars make several times slower
-    leg_left: list[list[int]] = leg_arr.tolist()
-    node_left: list[list[int]] = node_arr.tolist()
+    left = _Left(problem, parts)
+    leg_left, node_left = left.leg, left.node
     parts = [list(ps) for ps in parts]
-    undelivered = _ints(undelivered).copy()
     if order is None:
         order = np.lexsort((problem.cons_priority, problem.cons_need_by))
     out: list[list[int]] = [[] for _ in range(problem.n_nodes)]
@@ -1278,14 +1285,14 @@ def earliest_fill(
     to, tau, cost = problem.leg_to.tolist(), problem.leg_transit.tolist(), problem.leg_cost.tolist()
     origins, dests = problem.cons_origin.tolist(), problem.cons_destination.tolist()
     readies = problem.cons_ready.tolist()
-    left = undelivered.tolist()
+    units = _ints(undelivered).tolist()
     for k in _ints(order).tolist():
         o, d = origins[k], dests[k]
-        if not left[k] or o == d:
+        if not units[k] or o == d:
             continue
         ready = readies[k]
         origin_left = node_left[o]
-        while left[k]:
+        while units[k]:
             label: dict[int, tuple[int, int]] = {o: (ready, 0)}
             pred: dict[int, tuple[int, int, int]] = {}
             heap = [(ready, 0, o)]
@@ -1326,16 +1333,38 @@ def earliest_fill(
                 y = x
             legs.reverse()
             deps.reverse()
-            take = min(left[k], origin_left[deps[0]])
-            for leg, s in zip(legs, deps, strict=True):
-                take = min(take, leg_left[leg][s], node_left[to[leg]][s + tau[leg]])
-            for leg, s in zip(legs, deps, strict=True):
-                leg_left[leg][s] -= take
-                node_left[to[leg]][s + tau[leg]] -= take
-            origin_left[deps[0]] -= take
+            take = min(units[k], left.room(o, legs, deps))
+            left.carry(o, legs, deps, take)
             parts[k].append(Part(take, np.array(legs, dtype=I64), np.array(deps, dtype=I64)))
-            left[k] -= take
-    return parts, np.array(left, dtype=I64)
+            units[k] -= take
+    return parts, np.array(units, dtype=I64)
+
+
+class _Left:
+    """The capacity a plan leaves per (leg, day) and (node, day), as plain lists: the searches
+    read single cells, which NumPy scalars make several times slower."""
+
+    def __init__(self, problem: RoutingProblem, parts: list[list[Part]]) -> None:
+        leg, node = _residual(problem, parts)
+        self.leg_arr, self.node_arr = leg, node
+        self.leg: list[list[int]] = leg.tolist()
+        self.node: list[list[int]] = node.tolist()
+        self.to, self.tau = problem.leg_to.tolist(), problem.leg_transit.tolist()
+
+    def room(self, origin: int, legs: list[int], deps: list[int]) -> int:
+        """The units a route (input legs, departure days) can still take: the least capacity
+        left on its legs, at its origin on departure and at its other nodes on arrival."""
+        room = self.node[origin][deps[0]]
+        for leg, s in zip(legs, deps, strict=True):
+            room = min(room, self.leg[leg][s], self.node[self.to[leg]][s + self.tau[leg]])
+        return room
+
+    def carry(self, origin: int, legs: list[int], deps: list[int], qty: int) -> None:
+        """Take the capacity ``qty`` units use along a route (negative: give it back)."""
+        self.node[origin][deps[0]] -= qty
+        for leg, s in zip(legs, deps, strict=True):
+            self.leg[leg][s] -= qty
+            self.node[self.to[leg]][s + self.tau[leg]] -= qty
 
 
 @dataclass
@@ -1367,8 +1396,7 @@ def cheaper_routes(
     level was cut short (the last pass of column generation is what proves the cheapest plan)."""
     parts = [list(ps) for ps in parts]
     net = _Network(problem)
-    sorted_leg = np.empty(net.M, dtype=I64)
-    sorted_leg[net.order] = np.arange(net.M)
+    origins = problem.cons_origin.tolist()
     for _ in range(passes):
         flat = [(k, i, q) for k, ps in enumerate(parts) for i, q in enumerate(ps) if len(q.legs)]
         if not flat:
@@ -1383,11 +1411,10 @@ def cheaper_routes(
             need=np.maximum(arrival, problem.cons_need_by[cons]),
             weight=np.ones(len(flat), dtype=I64),
         )
-        leg_left, node_left = _residual(problem, parts)
-        closed_leg = np.where((leg_left[net.order] < 1) & (net.cap[:, None] > 0), -INF, 0.0)
-        closed_node = np.where((node_left < 1) & (net.node_cap[:, None] > 0), -INF, 0.0)
-        pricer = _Pricer(net, demand)
-        reduced, routes = pricer.price(
+        left = _Left(problem, parts)
+        closed_leg = np.where((left.leg_arr[net.order] < 1) & (net.cap[:, None] > 0), -INF, 0.0)
+        closed_node = np.where((left.node_arr < 1) & (net.node_cap[:, None] > 0), -INF, 0.0)
+        reduced, routes = _Pricer(net, demand).price(
             closed_leg,
             closed_node,
             1.0,
@@ -1396,32 +1423,19 @@ def cheaper_routes(
             -0.5,
             np.ones(len(flat), bool),
         )
-        better = sorted(routes, key=lambda i: (reduced[i], i))
         moved = 0
-        for i in better:
+        for i in sorted(routes, key=lambda i: (reduced[i], i)):
             k, j, q = flat[i]
-            legs_s, deps, _a = routes[i]
-            legs = net.order[legs_s]
-            heads = problem.leg_to[legs]
-            arrive = deps + problem.leg_transit[legs]
-            o = int(problem.cons_origin[k])
-            take = min(
-                q.quantity,
-                int(leg_left[legs, deps].min()),
-                int(node_left[o, deps[0]]),
-                int(node_left[heads, arrive].min()),
-            )
+            legs_s, deps_a, _a = routes[i]
+            legs, deps = net.order[legs_s].tolist(), deps_a.tolist()
+            o = origins[k]
+            take = min(q.quantity, left.room(o, legs, deps))
             if take <= 0:
                 continue
-            leg_left[legs, deps] -= take
-            node_left[o, deps[0]] -= take
-            node_left[heads, arrive] -= take
-            old_heads = problem.leg_to[q.legs]
-            leg_left[q.legs, q.departures] += take
-            node_left[o, q.departures[0]] += take
-            node_left[old_heads, q.departures + problem.leg_transit[q.legs]] += take
+            left.carry(o, legs, deps, take)
+            left.carry(o, q.legs.tolist(), q.departures.tolist(), -take)
             parts[k][j] = Part(q.quantity - take, q.legs, q.departures)
-            parts[k].append(Part(take, legs, deps.copy()))
+            parts[k].append(Part(take, np.array(legs, dtype=I64), deps_a.copy()))
             moved += take
         parts = [[q for q in ps if q.quantity] for ps in parts]
         if not moved:
@@ -1495,10 +1509,7 @@ def solve(
         zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone
     )
     reachable_lot = np.isfinite(reduced)
-    own = sorted(routes)
-    best[own] = master.add_many(
-        _columns(net, lots, own, [routes[lot][0] for lot in own], [routes[lot][1] for lot in own])
-    )
+    best[sorted(routes)] = master.add_many(_route_columns(net, lots, routes))
     # a first plan, earliest need-by first on the capacity left: every lot starts outside the
     # master on its routes (moved whole to its own best route where the capacity the others
     # leave allows), and it stands as the answer if column generation is cut short
@@ -1593,16 +1604,10 @@ def solve(
                 elif center is None or MOVING[phase]:
                     center = (pl, pn, pt)
                 # the routes that improve the master at its own duals (priced there: all)
-                found = sorted(routes)
-                made = _columns(
-                    net,
-                    lots,
-                    found,
-                    [routes[lot][0] for lot in found],
-                    [routes[lot][1] for lot in found],
-                )
+                made = _route_columns(net, lots, routes)
                 if smooth:
-                    improving = _reduced(made, alpha, beta - late_dual, dual) - mu[found] < -tol
+                    improving = _reduced(made, alpha, beta - late_dual, dual) - mu[sorted(routes)]
+                    improving = improving < -tol
                     cols = [col for col, ok in zip(made, improving.tolist(), strict=True) if ok]
                 else:
                     cols = made
