@@ -136,8 +136,8 @@ INF = math.inf
 # 0.9 were within the noise of each other), the master's optimum falling about twice as fast per
 # second. Level 2 keeps the best-bound centre: a moving one there was no faster (lp2 112 s
 # either way to within 1%).
-SMOOTHING = (0.7, 0.5)
-MOVING = (True, False)
+SMOOTHING = (0.7, 0.7)
+MOVING = (True, True)
 # A master solve after a round that added no capacity row and at most this many columns runs
 # primal simplex (the last basis stays primal feasible but for the rows of lots entering); other
 # solves run dual simplex. HiGHS' dual simplex perturbs the costs and, on 10k, retook ~30k pivots
@@ -148,19 +148,24 @@ PRIMAL_ROUND = 500
 # through ejection and entry (``_Master.solve``). On 10k, level 2 took 143 s by dual simplex from
 # it and 52 s by primal; level 1 is no faster by primal (15.8 to 22.1 s against 15.8 to 18.9 s
 # on seeds 0 to 2), so there only small rounds go primal.
-WARM_PRIMAL = (False, True)
+WARM_PRIMAL = (True, True)
 # By level: at most this many new routes per round (0: all), those that improve the master most
 # (units x reduced cost). In level 2 the master took in rounds of 5,000 to 17,000 routes
 # that moved lots it mostly ejected again; with at most 1,000 the cost's gap fell below 1% after
 # 25 s of level 2 on 10k instead of 42 s (seed 1: 19 s instead of 37 s); 300 and 600 were no
 # different. Level 1 was no faster with 1,000 or 2,000.
-ROUND_COLUMNS = (0, 1000)
+ROUND_COLUMNS = (1000, 1000)
+FACE = True
+FACE_WEIGHT = 1e9
 # with a time limit, by level: the share of it after which no column round starts, and at which
 # a master solve is cut. The integer step after level 1 takes well under a second on 10k (few lots
 # are split); after level 2 cut short it took 0.8 s on 10k (4 to 14 s after a converged level 2,
 # whose master keeps several hundred split lots; the integer step is bounded by the time left).
 # With 80% / 90%, 10k at 30 s ended after 25.6 and 27.7 s (seeds 0 and 1)
 CUT = ((0.85, 0.9), (0.8, 0.9))
+# With a time limit, the share of it left after the integer step (bounded by the rest) for the
+# fill and the cost polish after it: 0.7 s on 10k
+FILL_SHARE = 0.05
 
 Progress = Callable[[int, str], Any]
 _STATUS = list(highspy.HighsBasisStatus.__members__.values())
@@ -632,7 +637,11 @@ class _Master:
         self.alpha, self.beta = 0.0, 1.0
         self.n_rows = self.n_vars = 0
         # buffered columns: (costs, entries per column, row indices, values)
-        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        # level 2 on level 1's optimal face (``enter_face``): the weight K of level 1's objective,
+        # its optimal duals by row key and its least reduced cost per lot; rows at capacity
+        self.face: tuple[float, np.ndarray, np.ndarray] | None = None
+        self.tight = np.zeros(self.n_keys, dtype=bool)
         self.x = np.zeros(0)  # LP column values and row duals of the last solve
         self.y = np.zeros(0)
         self.solved_shape = (0, 0)  # capacity rows and columns at the last solve
@@ -705,8 +714,10 @@ class _Master:
             self._vars(js[inside])
         return js
 
-    def _vars(self, js: np.ndarray) -> None:
-        """Columns ``js`` (of lots in the LP) into the LP, buffered."""
+    def _vars(self, js: np.ndarray, held: np.ndarray | None = None) -> None:
+        """Columns ``js`` (of lots in the LP) into the LP, buffered. On level 1's optimal face
+        a column off it (not at level 1's least reduced cost) is held at 0, unless ``held`` (its
+        units are on it)."""
         js = np.asarray(js, dtype=I64)
         if not len(js):
             return
@@ -730,22 +741,51 @@ class _Master:
         order = np.argsort(p_all, kind="stable")
         count = np.bincount(p_all, minlength=n)
         cost = self.alpha * self.col_cost[js] + self.beta * self.col_late[js]
+        upper = np.full(n, self.inf)
+        if self.face is not None:
+            off = ~self.on_face(js)
+            if held is not None:
+                off &= ~held
+            upper[off] = 0.0
         self.pending.append(
-            (cost, count, np.concatenate(parts_row)[order], np.concatenate(parts_val)[order])
+            (cost, count, np.concatenate(parts_row)[order], np.concatenate(parts_val)[order], upper)
         )
+
+    def on_face(self, js: np.ndarray) -> np.ndarray:
+        """Whether columns ``js`` have level 1's least reduced cost (to 1e-6)."""
+        assert self.face is not None
+        _k, dual1, mu1 = self.face
+        return self.reduced(js, 0.0, 1.0, dual1) - mu1[self.col_lot[js]] <= 1e-6
+
+    def enter_face(self, weight: float, dual1: np.ndarray, mu1: np.ndarray, cap: float) -> None:
+        """Level 2 on level 1's optimal face: columns off it held at 0, rows with a level-1 dual
+        kept at capacity, no lateness row (every plan on the face is as late as level 1's
+        optimum); the duals then read ``weight`` x level 1's plus the master's own."""
+        self._flush()
+        self.face = (weight, dual1, mu1)
+        self.late_cap = cap
+        self.tight = dual1 < -1e-9
+        js = self._in_lp()
+        if len(js):
+            value = self.x[self.vars[js]] if len(self.x) == self.n_vars else np.zeros(len(js))
+            off = js[~self.on_face(js) & (value <= 1e-9)]
+            if len(off):
+                idx = self.vars[off].astype(np.int32)
+                self.highs.changeColsBounds(len(idx), idx, np.zeros(len(idx)), np.zeros(len(idx)))
+        self._refresh_bounds(np.fromiter(self.rows, dtype=I64, count=len(self.rows)))
 
     def _flush(self) -> None:
         """Pass the buffered columns to HiGHS in one call."""
         if not self.pending:
             return
-        cost = np.concatenate([c for c, _n, _r, _v in self.pending])
-        count = np.concatenate([n for _c, n, _r, _v in self.pending])
-        index = np.concatenate([r for _c, _n, r, _v in self.pending]).astype(np.int32)
-        value = np.concatenate([v for _c, _n, _r, v in self.pending]).astype(float)
+        cost = np.concatenate([c for c, _n, _r, _v, _u in self.pending])
+        count = np.concatenate([n for _c, n, _r, _v, _u in self.pending])
+        index = np.concatenate([r for _c, _n, r, _v, _u in self.pending]).astype(np.int32)
+        value = np.concatenate([v for _c, _n, _r, v, _u in self.pending]).astype(float)
+        upper = np.concatenate([u for _c, _n, _r, _v, u in self.pending])
         n = len(cost)
         starts = (np.cumsum(count) - count).astype(np.int32)
-        lower, upper = np.zeros(n), np.full(n, self.inf)
-        self.highs.addCols(n, cost, lower, upper, len(index), starts, index, value)
+        self.highs.addCols(n, cost, np.zeros(n), upper, len(index), starts, index, value)
         self.pending = []
 
     # -- lots outside --
@@ -827,7 +867,8 @@ class _Master:
             for lot, dist in back
             for j in sorted({lot, *(j for j, _q in dist)})  # undelivered and fixed columns
         ]
-        self._vars(np.array(js, dtype=I64))
+        fixed = {j for _lot, dist in back for j, q in dist if q > 0}
+        self._vars(np.array(js, dtype=I64), np.array([j in fixed for j in js], dtype=bool))
 
     def fixed_reduced(
         self, lots: np.ndarray, alpha: float, beta: float, dual: np.ndarray
@@ -887,8 +928,12 @@ class _Master:
         lateness cap, to what the lots outside now leave."""
         keys = np.unique(keys)
         keys = keys[self.row_of[keys] >= 0]
-        for row, cap in zip(self.row_of[keys].tolist(), self.cap_of(keys).tolist(), strict=True):
-            self.highs.changeRowBounds(row, -self.inf, cap)
+        cap = self.cap_of(keys)
+        lower = np.where(self.tight[keys], cap, -self.inf)
+        for row, lo, hi in zip(
+            self.row_of[keys].tolist(), lower.tolist(), cap.tolist(), strict=True
+        ):
+            self.highs.changeRowBounds(row, lo, hi)
         if self.late_row >= 0:
             self.highs.changeRowBounds(self.late_row, -self.inf, self.late_cap - self.out_late)
 
@@ -1062,7 +1107,13 @@ class _Master:
         for i, row in self.lot_rows.items():
             lot[i] = self.y[row]
         late = float(self.y[self.late_row]) if self.late_row >= 0 and self.lot_rows else 0.0
-        # duals of <= rows in a minimisation are <= 0; clip numerical noise
+        if self.face is not None:  # level 1's duals, weighted, plus the face's own
+            weight, dual1, mu1 = self.face
+            flat = weight * dual1 + flat
+            lot = lot + weight * mu1
+            late = -weight
+        # duals of <= rows in a minimisation are <= 0 (any such are a valid point for the
+        # Lagrangian bound); clip numerical noise
         flat = np.minimum(flat, 0.0)
         MT = net.M * net.T
         return (
@@ -1619,6 +1670,7 @@ def solve(
     best_late = np.array([master.columns[j].late for j in best.tolist()], dtype=float)
     converged = [False, False]
     room = False  # level 2: the lateness cap above level 1's relaxation
+    level1_duals = (zero_leg, zero_node)  # level 1's last master duals
     leg_cap = net.cap.astype(float)[:, None]
     node_cap = net.node_cap.astype(float)[:, None]
     for phase in (0, 1):
@@ -1629,7 +1681,12 @@ def solve(
             master.set_objective(alpha, beta)
             master.warm_primal = WARM_PRIMAL[phase]
             late_cap = math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0])))
-            master.cap_lateness(late_cap)
+            face = _face(pricer, lots, level1_duals, late_cap, leg_cap, node_cap, net, total_units)
+            if face is None or not FACE:
+                master.cap_lateness(late_cap)
+            else:
+                master.enter_face(face[0], *face[1:], float(late_cap))
+                stats["face"] = 1
             # the cap leaves no room when level 1's relaxation is integral (to its tolerance):
             # then every route level 2 may use has level 1's least reduced cost, and a lot
             # settled on its own best route (the cheapest of its least late) stays best
@@ -1656,6 +1713,8 @@ def solve(
                 stats["ejected"] += master.eject()
                 ejected_at = z
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
+            if phase == 0:
+                level1_duals = (leg_dual, node_dual)
             dual = np.concatenate([leg_dual.reshape(-1), node_dual.reshape(-1)])
             # lots outside whole on their own best route, which crosses no row in: no dual can
             # make another route (or leaving units undelivered) better, so they are not priced.
@@ -1708,6 +1767,11 @@ def solve(
                 if cols or leave.any() or not smooth:
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
+            if master.face is not None and cols:  # on level 1's optimal face only
+                _w, dual1, mu1 = master.face
+                of = [col.lot for col in cols]
+                on = _reduced(cols, 0.0, 1.0, dual1) - mu1[of] <= 1e-6
+                cols = [col for col, ok in zip(cols, on.tolist(), strict=True) if ok]
             if ROUND_COLUMNS[phase] and len(cols) > ROUND_COLUMNS[phase]:  # the best only
                 of = [col.lot for col in cols]
                 gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
@@ -1729,7 +1793,9 @@ def solve(
     stats["lots_in_lp"] = len(master.lot_rows)
     x = master.values()
     say(85, "integer plan")
-    qty, _proven = _integer_plan(master, x, max(limit - (time.perf_counter() - t0), 1.0))
+    # the integer step leaves FILL_SHARE of the limit to the fill and the cost polish after it
+    left = limit * (1 - FILL_SHARE) - (time.perf_counter() - t0)
+    qty, _proven = _integer_plan(master, x, max(left, 1.0))
     lap("integer")
     result = _assemble(problem, net, lots, master, qty, reachable_lot)
     # units the integer plan leaves undelivered go by the earliest route the capacity left allows
@@ -1762,6 +1828,44 @@ def solve(
     result.stats = stats
     say(100, "done")
     return result
+
+
+def _face(
+    pricer: _Pricer,
+    lots: _Lots,
+    duals: tuple[np.ndarray, np.ndarray],
+    late_cap: int,
+    leg_cap: np.ndarray,
+    node_cap: np.ndarray,
+    net: _Network,
+    total_units: float,
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """Level 2 on level 1's optimal face, when level 1's duals allow it: (K, the duals by row
+    key, each lot's least reduced cost at them), else None.
+
+    With level 1's duals y1 and each lot's least reduced cost mu1 at them, the Lagrangian bound
+    of level 2 at capacity duals K y1 + y2 and lateness price K is ``sum over lots of units x min
+    over routes (K (late - y1.r - mu1) + cost - y2.r) + y2.cap - K (cap - B1)`` with ``B1 =
+    sum units x mu1 + y1.cap``, level 1's bound at y1: valid for any y2 (the sum clipped <= 0).
+    With K large, the minimum is over routes at level 1's least reduced cost (the face: by
+    complementary slackness every plan as late as level 1's optimum uses only those and fills
+    the rows with a level-1 dual), and the last term costs K x (cap - B1). K is the largest that
+    keeps that term within 1e-7 of the dearest plan, and must price a route off the face by
+    1e-3 of a reduced cost above the dearest route; else None."""
+    leg1, node1 = duals
+    everyone = np.ones(lots.n, dtype=bool)
+    red1, _ = pricer.price(leg1, node1, 0.0, 1.0, np.zeros(lots.n), -INF, everyone)
+    mu1 = np.minimum(np.where(np.isfinite(red1), red1, INF), lots.undelivered_late)
+    if not np.isfinite(mu1).all():
+        return None
+    b1 = float(mu1 @ lots.size) + float((leg1 * leg_cap).sum() + (node1 * node_cap).sum())
+    delta = max(late_cap - b1, 0.0)
+    dearest = max(net.max_path_cost, 1.0)
+    weight = min(FACE_WEIGHT, 1e-7 * dearest * max(total_units, 1.0) / max(delta, 1e-300))
+    if weight < 1e2 * dearest:
+        return None
+    dual1 = np.concatenate([leg1.reshape(-1), node1.reshape(-1)])
+    return weight, dual1, mu1
 
 
 def _home(problem: RoutingProblem, parts: list[list[Part]]) -> None:

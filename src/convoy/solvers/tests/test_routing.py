@@ -780,7 +780,7 @@ def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(
     def out_of_time(master: Any, time_limit: float = math.inf) -> float | None:
         master._flush()
         no_new_row = len(master.rows) == master.solved_shape[0]
-        first_of_2 = master.late_row >= 0  # the first solve of level 2
+        first_of_2 = master.late_row >= 0 or master.face is not None  # level 2 has begun
         if not cut and (first_of_2 if level == 2 else master.entered and no_new_row):
             entered = [lot for lot, _dist in master.entered]
             assert real(master, 0.0) is None
@@ -939,6 +939,26 @@ def test_level_two_takes_the_most_improving_routes_per_round(monkeypatch: Any) -
     assert capped.objective.key() == free.objective.key()
     level2 = [a[3] for a in seen if a[0] == 2]
     assert max(level2) == 40 and len(level2) > 3
+
+
+def test_level_two_on_level_ones_optimal_face_finds_the_same_optimum(monkeypatch: Any) -> None:
+    """Level 2 on level 1's optimal face (routes at level 1's least reduced cost only, rows
+    with a level-1 dual kept full, no lateness row) reaches the optimum of level 2 with the
+    lateness row, proven (its bound a Lagrangian one of the capped problem)."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0, load=2.0)
+    on_face = solve(problem)
+    check(problem, on_face)
+    assert on_face.stats.get("face") == 1
+    monkeypatch.setattr(routing, "FACE", False)
+    capped = solve(problem)
+    assert "face" not in capped.stats
+    for result in (on_face, capped):
+        assert result.status == "optimal" or result.gap < 1e-5
+    assert on_face.objective.key() == capped.objective.key()
+    assert on_face.bound == capped.bound
 
 
 _COEXIST = """
