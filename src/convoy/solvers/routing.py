@@ -83,7 +83,14 @@ and the master's; when none of the routes found there improves the master at its
 pricing runs again at those, so that convergence is always proven at the master's own duals.
 A round of level 2 adds at most the 1,000 routes that improve the master most (``ROUND_COLUMNS``).
 Level 1 is solved first; then its optimum (rounded up: integer plans cannot beat it) caps the
-lateness by a row and level 2 is solved. Lots outside whole on their own best route (the least
+lateness by a row and level 2 is solved. When level 1's relaxation is integral, the cap is its
+optimum itself and level 2 runs on level 1's optimal face instead (``_face``): by complementary
+slackness with level 1's optimal duals y1, a plan is as late as that optimum exactly when it uses
+only routes at level 1's least reduced cost and fills every row with a nonzero y1; so the
+lateness row is dropped, routes off the face are held at 0, those rows are kept full, and pricing
+runs at K x y1 plus the master's own duals with lateness priced at K (K = 1e9, less when level
+1's bound falls short of the cap): a Lagrangian point of the capped problem, so its bound holds
+whatever the duals. Lots outside whole on their own best route (the least
 late, then the cheapest), which crosses no row in, are not priced: no dual makes another route
 better in level 1, nor in level 2 while the cap is level 1's optimum itself (every route level 2
 may then use has level 1's least reduced cost); when level 1's relaxation is fractional, the cap
@@ -134,8 +141,8 @@ INF = math.inf
 # at the capacity-free one until the last rounds, so a best-bound centre never moves: on 10k the
 # moving centre took level 1 from 43-46 s to 28-31 s (same machine, same code otherwise; 0.6 to
 # 0.9 were within the noise of each other), the master's optimum falling about twice as fast per
-# second. Level 2 keeps the best-bound centre: a moving one there was no faster (lp2 112 s
-# either way to within 1%).
+# second. Level 2 on level 1's optimal face (``FACE``) moves its centre too: within 1% after
+# 19.9 s of level 2 on 10k, against 23 s with a best-bound centre at 0.5 and 20.2 s at 0.85.
 SMOOTHING = (0.7, 0.7)
 MOVING = (True, True)
 # A master solve after a round that added no capacity row and at most this many columns runs
@@ -146,15 +153,18 @@ MOVING = (True, True)
 PRIMAL_ROUND = 500
 # By level: whether a round of columns of any size runs primal simplex from the basis kept
 # through ejection and entry (``_Master.solve``). On 10k, level 2 took 143 s by dual simplex from
-# it and 52 s by primal; level 1 is no faster by primal (15.8 to 22.1 s against 15.8 to 18.9 s
-# on seeds 0 to 2), so there only small rounds go primal.
+# it and 52 s by primal; level 1 to convergence with rounds of at most 1,000 routes took 15.3,
+# 14.8 and 15.8 s by primal on seeds 0 to 2, against 15.4, 21.4 and 19.8 s by dual uncapped.
 WARM_PRIMAL = (True, True)
 # By level: at most this many new routes per round (0: all), those that improve the master most
 # (units x reduced cost). In level 2 the master took in rounds of 5,000 to 17,000 routes
 # that moved lots it mostly ejected again; with at most 1,000 the cost's gap fell below 1% after
 # 25 s of level 2 on 10k instead of 42 s (seed 1: 19 s instead of 37 s); 300 and 600 were no
-# different. Level 1 was no faster with 1,000 or 2,000.
+# different, 3,000 slower on level 1's face (42 s); level 1 see ``WARM_PRIMAL``.
 ROUND_COLUMNS = (1000, 1000)
+# Level 2 on level 1's optimal face when level 1's relaxation is integral (``_face``), at most
+# at this weight of level 1's duals. On 10k: within 1% after 23 s of level 2 against 25-27 s
+# with the lateness row (same centre), its first bound 51M against 22M.
 FACE = True
 FACE_WEIGHT = 1e9
 # with a time limit, by level: the share of it after which no column round starts, and at which
