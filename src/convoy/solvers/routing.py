@@ -59,8 +59,8 @@ Identical consignments (same origin, destination, ready day, need-by day and pri
 *lot*. The linear relaxation is solved by column generation over routes, never one variable per
 consignment x leg x day: a master LP (HiGHS through highspy, one model kept and warm-started from
 its last basis as rows and columns are added and lots leave and enter, see ``_Master``: primal
-simplex after a round of a few new columns, or of any number in level 2, and no new capacity row,
-dual simplex otherwise) has, per lot, one variable per known route plus one
+simplex after a round of new columns (``WARM_PRIMAL``) and no capacity row the last values
+overload, dual simplex otherwise) has, per lot, one variable per known route plus one
 "undelivered" variable, one row per lot (its units), and a row per (leg, day) and (node, day)
 capacity, but only for capacities the plan has overloaded once or the first plan fills (the others
 cannot bind), and only for the lots that pricing has found a better route for than the first
@@ -77,11 +77,10 @@ destination and arrival day together (the network is acyclic in time since trans
 the capacity rows' duals as arc prices; the arrival day's lateness is then added per lot, so
 pricing costs ``days x legs x destinations x days`` array operations whatever the number of
 consignments, and the routes of the improving lots are walked back all together. Pricing runs at
-smoothed duals: in level 1 at a moving average of the master's duals (each pricing point 70% the
-last one and 30% the master's newest duals), in level 2 between the duals of the best bound so far
-and the master's; when none of the routes found there improves the master at its own duals,
-pricing runs again at those, so that convergence is always proven at the master's own duals.
-A round of level 2 adds at most the 1,000 routes that improve the master most (``ROUND_COLUMNS``).
+smoothed duals: at a moving average of the master's duals (each pricing point 70% the last one
+and 30% the master's newest duals); when none of the routes found there improves the master at
+its own duals, pricing runs again at those, so that convergence is always proven there.
+A round adds at most the 1,000 routes that improve the master most (``ROUND_COLUMNS``).
 Level 1 is solved first; then its optimum (rounded up: integer plans cannot beat it) caps the
 lateness by a row and level 2 is solved. When level 1's relaxation is integral, the cap is its
 optimum itself and level 2 runs on level 1's optimal face instead (``_face``): by complementary
@@ -610,12 +609,12 @@ class _Master:
 
     Rows and columns are added to the one HiGHS model, which keeps its basis: each solve starts
     from the last optimal basis, by primal simplex after a round that added a few columns
-    (``PRIMAL_ROUND``), or any number in level 2 (``WARM_PRIMAL``), and no capacity row, else by
-    dual simplex. HiGHS drops its basis when rows or columns are deleted, so ``eject`` hands it
-    back the basis left (``_keep_basis``), and a lot entering starts with its largest fixed
-    route basic at its units and its row at its bound: the point of the last solve, primal
-    feasible when the lot is whole on one route. New columns are buffered and passed in one
-    call.
+    (``PRIMAL_ROUND``), or any number after lots entered (``WARM_PRIMAL``), and no capacity row
+    the last values overload, else by dual simplex. HiGHS drops its basis when rows or columns
+    are deleted, so ``eject`` hands it back the basis left (``_keep_basis``), and a lot entering
+    starts with its largest fixed route basic at its units and its row at its bound: the point
+    of the last solve, primal feasible when the lot is whole on one route. New columns are
+    buffered and passed in one call.
 
     Row keys are flat: a (leg, day) row is ``leg * T + day``, a (node, day) row ``M * T + node *
     T + day``. The columns' keys are kept together (``_ptr``, ``_keys``: each column's keys in
@@ -770,8 +769,13 @@ class _Master:
     def on_face(self, js: np.ndarray) -> np.ndarray:
         """Whether columns ``js`` have level 1's least reduced cost (to 1e-6)."""
         assert self.face is not None
-        _k, dual1, mu1 = self.face
-        return self.reduced(js, 0.0, 1.0, dual1) - mu1[self.col_lot[js]] <= 1e-6
+        return self.face_gap(self.reduced(js, 0.0, 1.0, self.face[1]), self.col_lot[js]) <= 1e-6
+
+    def face_gap(self, reduced1: np.ndarray, lot: Any) -> np.ndarray:
+        """Level 1's reduced costs ``reduced1`` of routes of lots ``lot`` (lot duals aside) above
+        each lot's least."""
+        assert self.face is not None
+        return reduced1 - self.face[2][lot]
 
     def enter_face(self, weight: float, dual1: np.ndarray, mu1: np.ndarray, cap: float) -> None:
         """Level 2 on level 1's optimal face: columns off it held at 0, rows with a level-1 dual
@@ -1151,29 +1155,28 @@ class _Master:
         x[fixed] = self.fixed_x[fixed]
         return x
 
+    def _load(self, js: np.ndarray, qty: np.ndarray) -> np.ndarray:
+        """Load per row key of ``qty`` units on each of columns ``js``."""
+        keys, pos = self._gather(js)
+        return np.bincount(keys, qty[pos].astype(float), self.n_keys)
+
+    def _over(self, load: np.ndarray) -> list[int]:
+        """Row keys not in the LP that ``load`` overloads."""
+        cap = self.cap_flat
+        return np.flatnonzero((cap > 0) & (load > cap + 1e-6) & (self.row_of < 0)).tolist()
+
     def at_risk(self, x: np.ndarray, js: np.ndarray) -> list[int]:
         """Row keys not in the LP that columns ``js`` cross and would overload if each took its
         lot's units on top of the plan ``x``."""
         used = np.flatnonzero(x > 1e-9)
-        keys, pos = self._gather(used)
-        load = np.bincount(keys, x[used][pos], self.n_keys).astype(float)
-        new_keys, new_pos = self._gather(js)
-        size = self.lots.size[self.col_lot[js]].astype(float)
-        load += np.bincount(new_keys, size[new_pos], self.n_keys)
-        cap = self.cap_flat
-        bad = np.flatnonzero((cap > 0) & (load > cap + 1e-6) & (self.row_of < 0))
-        return bad.tolist()
+        return self._over(
+            self._load(used, x[used]) + self._load(js, self.lots.size[self.col_lot[js]])
+        )
 
     def overloaded(self, x: np.ndarray) -> list[int]:
         """Row keys not in the LP that the plan ``x`` overloads."""
         used = np.flatnonzero(x > 1e-9)
-        if not len(used):
-            return []
-        keys, pos = self._gather(used)
-        load = np.bincount(keys, x[used][pos], self.n_keys)
-        cap = self.cap_flat
-        bad = np.flatnonzero((cap > 0) & (load > cap + 1e-6) & (self.row_of < 0))
-        return bad.tolist()
+        return self._over(self._load(used, x[used])) if len(used) else []
 
 
 def _columns(
@@ -1726,7 +1729,7 @@ def solve(
             room = late_cap - bounds[0] > tolerance
         slack = tie_break if phase == 0 else 0.0
         center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
-        # (level 1: the last pricing point, level 2: the duals of the best bound; ``MOVING``)
+        # (the last pricing point, or the duals of the best bound: ``MOVING``)
         ejected_at = INF  # the master's optimum when lots were last ejected
         while True:
             solved = master.solve(t0 + CUT[phase][1] * limit - time.perf_counter())
@@ -1800,9 +1803,8 @@ def solve(
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
             if master.face is not None and cols:  # on level 1's optimal face only
-                _w, dual1, mu1 = master.face
-                of = [col.lot for col in cols]
-                on = _reduced(cols, 0.0, 1.0, dual1) - mu1[of] <= 1e-6
+                reduced1 = _reduced(cols, 0.0, 1.0, master.face[1])
+                on = master.face_gap(reduced1, [col.lot for col in cols]) <= 1e-6
                 cols = [col for col, ok in zip(cols, on.tolist(), strict=True) if ok]
             if ROUND_COLUMNS[phase] and len(cols) > ROUND_COLUMNS[phase]:  # the best only
                 of = [col.lot for col in cols]
@@ -1885,7 +1887,7 @@ def _face(
     complementary slackness every plan as late as level 1's optimum uses only those and fills
     the rows with a level-1 dual), and the last term costs K x (cap - B1). K is the largest that
     keeps that term within 1e-7 of the dearest plan, and must price a route off the face by
-    1e-3 of a reduced cost above the dearest route; else None."""
+    0.01 of a reduced cost above the dearest route; else None."""
     leg1, node1 = duals
     everyone = np.ones(lots.n, dtype=bool)
     red1, _ = pricer.price(leg1, node1, 0.0, 1.0, np.zeros(lots.n), -INF, everyone)
