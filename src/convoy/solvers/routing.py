@@ -130,6 +130,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
 
+from convoy.solvers._routing_kernels import arrive, backward, walk
+
 I64 = np.int64
 PRIORITIES = (1, 2, 3, 4)
 LATE_WEIGHT = np.array([0, 8, 4, 2, 1], dtype=I64)  # by priority
@@ -434,12 +436,11 @@ class _Pricer:
         T = net.T
         self.arrival_days = np.arange(T, dtype=I64)
         self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
-        # each node's legs out, padded with M (no leg) to the largest out-degree
-        degree = max((len(o) for o in net.out), default=0)
-        self.out_pad = np.full((net.N, max(degree, 1)), net.M, dtype=I64)
-        for x, o in enumerate(net.out):
-            self.out_pad[x, : len(o)] = o
-        self.to_pad = np.append(net.to, 0)  # the padding leg's head: any node (priced inf)
+        # node x's legs out (sorted by tail): node_start[x]:node_end[x]
+        self.node_start = np.zeros(net.N, dtype=I64)
+        self.node_end = np.zeros(net.N, dtype=I64)
+        self.node_start[net.tails] = net.starts
+        self.node_end[net.tails] = [*net.starts[1:].tolist(), net.M]
 
     def price(
         self,
@@ -476,52 +477,75 @@ class _Pricer:
         D = len(dests)
         if not D:
             return reduced, routes
-        at = (np.array(dests, dtype=I64), np.arange(D))
-        V, suffix, lead, dep_buf = self._buffers(D)
-        for t in range(H, -1, -1):
-            Vt = V[t, :, :, t:]  # arriving before leaving is impossible: inf stays there
-            Vt[:] = V[t + 1, :, :, t:]
-            if M:
-                cand = price[:, t, None, None] + V[tt[:, t], net.to, :, t:]  # (M, D, T - t)
-                dep = dep_buf[:, :D, : T - t]  # leaving on day t (inf where no leg leaves)
-                dep[net.tails] = np.minimum.reduceat(cand, net.starts, axis=0)
-                np.minimum(Vt, dep, out=Vt)
-                leave = dep[self.origins] - node_dual[self.origins, t, None, None]
-                later = suffix[t + 1, :, :, t:]
-                np.minimum(leave, later, out=suffix[t, :, :, t:])
-                lead[t, :, :, t:] = np.where(leave <= later, t, lead[t + 1, :, :, t:])
-            Vt[at] = INF
-            Vt[at[0], at[1], 0] = 0.0
-        padded: tuple[np.ndarray, np.ndarray] | None = None
+        dest_nodes = np.array(dests, dtype=I64)
+        V, suffix, lead, dep = self._buffers()
+        if M:  # without legs no lot is reachable: ``suffix`` stays inf
+            backward(
+                price,
+                tt,
+                net.to,
+                self.node_start,
+                self.node_end,
+                self.origins,
+                np.ascontiguousarray(node_dual, dtype=float),
+                dest_nodes,
+                V,
+                suffix,
+                lead,
+                dep,
+            )
+        members = np.concatenate([self.by_dest[d] for d in dests])
+        place = np.repeat(np.arange(D), [len(self.by_dest[d]) for d in dests])
+        keep = among[members]
+        members, place = members[keep], place[keep]
+        best, best_a = arrive(
+            suffix,
+            place,
+            self.origin_pos[lots.origin[members]],
+            lots.ready[members],
+            lots.need[members],
+            lots.weight[members],
+            float(beta),
+        )
+        reduced[members] = best - lot_dual[members]
+        picked = reduced[members] < want
         for k, d in enumerate(dests):
-            members = self.by_dest[d]
-            members = members[among[members]]
-            o = self.origin_pos[lots.origin[members]]
-            r = lots.ready[members]
-            lateness = np.maximum(0, self.arrival_days[None, :] - lots.need[members, None])
-            vals = suffix[r, o, k] + beta * (lots.weight[members, None] * lateness)
-            best_a = np.argmin(vals, axis=1)
-            best = vals[np.arange(len(members)), best_a]
-            reduced[members] = best - lot_dual[members]
-            pick = np.flatnonzero(reduced[members] < want)
+            pick = np.flatnonzero(picked & (place == k))
             if len(pick):
-                if padded is None:  # row M: no leg (padding of the nodes' legs out)
-                    padded = (
-                        np.vstack([price, np.full((1, T), INF)]),
-                        np.vstack([tt, np.full((1, T), T, dtype=I64)]),
-                    )
                 chosen = members[pick]
-                walked = self._routes(V[:, :, k], lead[:, :, k], *padded, d, chosen, best_a[pick])
+                legs, deps, hops = walk(
+                    V,
+                    lead,
+                    price,
+                    tt,
+                    net.to,
+                    net.tau,
+                    self.node_start,
+                    self.node_end,
+                    k,
+                    d,
+                    lots.origin[chosen],
+                    self.origin_pos,
+                    lots.ready[chosen],
+                    best_a[pick],
+                )
+                if (hops < 0).any():
+                    raise RuntimeError("routing: route reconstruction did not terminate")
+                ends = np.cumsum(hops)
+                arrival = np.zeros(len(chosen), dtype=I64)
+                last = ends[hops > 0] - 1
+                arrival[hops > 0] = deps[last] + net.tau[legs[last]]
+                walked = [
+                    (legs[e - h : e].copy(), deps[e - h : e].copy(), a)
+                    for e, h, a in zip(ends.tolist(), hops.tolist(), arrival.tolist(), strict=True)
+                ]
                 routes.update(zip(chosen.tolist(), walked, strict=True))
         return reduced, routes
 
-    def _buffers(self, D: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The dynamic programme's arrays for ``D`` destinations, kept between calls (about
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The dynamic programme's arrays (see ``_routing_kernels``), kept between calls (about
         130 MB on 60 nodes and 90 days: allocating them anew each round cost a tenth of a
-        second). Value by (day, node, destination, arrival day); the best of leaving the origin
-        on or after a day and the first day achieving it, by (day, origin, destination, arrival
-        day); departures of one day. Only cells with arrival day >= day are ever written, so
-        the others stay inf, as the programme needs."""
+        second); the programme's destinations take the first places of their axis."""
         net = self.net
         T, N = net.T, net.N
         if self._arrays is None:
@@ -532,65 +556,7 @@ class _Pricer:
                 np.zeros((T + 1, n_orig, n_dest, T), dtype=I64),
                 np.full((N, n_dest, T), INF),
             )
-        V, suffix, lead, dep = self._arrays
-        return V[:, :, :D], suffix[:, :, :D], lead[:, :, :D], dep
-
-    def _routes(
-        self,
-        V: np.ndarray,
-        lead: np.ndarray,
-        price_x: np.ndarray,
-        tt_x: np.ndarray,
-        d: int,
-        chosen: np.ndarray,
-        arrive: np.ndarray,
-    ) -> list[tuple[np.ndarray, np.ndarray, int]]:
-        """The routes of the ``chosen`` lots (all bound for ``d``) arriving on days ``arrive``,
-        walked together along the values ``V`` (arc prices and head days with the padding leg M
-        appended): each leaves its origin on the first day that
-        achieves its best value (``lead``, by ready day, origin and arrival day), waits at a node
-        while waiting keeps the value, and takes the first of the node's legs (in sorted order)
-        that achieves it."""
-        net, lots = self.net, self.lots
-        T = net.T
-        # the first day on or after t on which leaving beats waiting, per node and arrival day
-        move = np.empty((T, net.N, T), dtype=I64)
-        move[T - 1] = T - 1
-        for t in range(T - 2, -1, -1):
-            move[t] = np.where(V[t] < V[t + 1], t, move[t + 1])
-        n = len(chosen)
-        a = arrive.astype(I64)
-        x = lots.origin[chosen].astype(I64)
-        t = lead[lots.ready[chosen], self.origin_pos[x], a]
-        going = np.ones(n, dtype=bool)
-        legs_by_step: list[np.ndarray] = []
-        deps_by_step: list[np.ndarray] = []
-        to_x = self.to_pad
-        step = 0
-        while going.any():
-            if step > T:
-                raise RuntimeError("routing: route reconstruction did not terminate")
-            i = np.flatnonzero(going)
-            xi, ti, ai = x[i], t[i], a[i]
-            if step:  # wait while waiting keeps the value
-                ti = move[ti, xi, ai]
-            out = self.out_pad[xi]  # (k, degree)
-            vals = price_x[out, ti[:, None]] + V[tt_x[out, ti[:, None]], to_x[out], ai[:, None]]
-            j = out[np.arange(len(i)), np.argmin(vals, axis=1)]
-            leg_row = np.full(n, -1, dtype=I64)
-            dep_row = np.full(n, -1, dtype=I64)
-            leg_row[i], dep_row[i] = j, ti
-            legs_by_step.append(leg_row)
-            deps_by_step.append(dep_row)
-            x[i], t[i] = net.to[j], ti + net.tau[j]
-            going[i] = x[i] != d
-            step += 1
-        legs_all = np.stack(legs_by_step, axis=1)
-        deps_all = np.stack(deps_by_step, axis=1)
-        hops = (legs_all >= 0).sum(axis=1).tolist()
-        return [
-            (legs_all[k, :h].copy(), deps_all[k, :h].copy(), int(t[k])) for k, h in enumerate(hops)
-        ]
+        return self._arrays
 
 
 # --- master LP -----------------------------------------------------------------------------------
