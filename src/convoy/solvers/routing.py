@@ -182,6 +182,7 @@ CUT = ((0.85, 0.9), (0.8, 0.9))
 # With a time limit, the share of it left after the integer step (bounded by the rest) for the
 # fill and the cost polish after it: 0.7 s on 10k
 FILL_SHARE = 0.05
+RELOCATE = (True, True)
 
 Progress = Callable[[int, str], Any]
 _STATUS = list(highspy.HighsBasisStatus.__members__.values())
@@ -855,6 +856,53 @@ class _Master:
         ]
         fixed = {j for _lot, dist in back for j, q in dist if q > 0}
         self._vars(np.array(js, dtype=I64), np.array([j in fixed for j in js], dtype=bool))
+
+    def relocate(self, cols: list[_Column], x: np.ndarray) -> np.ndarray:
+        """Lots outside moved whole onto new columns ``cols`` (one per lot, in this order), each
+        where the new one has room for its units on every row besides the plan ``x`` and the
+        moves before it, and every row in the LP that its fixed routes or the new one cross has
+        a basic slack (so a zero dual) and is not held at capacity (``tight``): the LP's basis
+        stays optimal, its values and duals as they are. Not with a lateness row (the lots
+        outside would change its bound). Returns whether each moved (those are added as
+        columns)."""
+        moved = np.zeros(len(cols), dtype=bool)
+        if self.late_row >= 0 or not cols:
+            return moved
+        free = np.ones(self.n_keys, dtype=bool)  # rows a move may cross
+        if self.rows:
+            basis = self._get_basis()
+            keys = np.fromiter(self.rows, dtype=I64, count=len(self.rows))
+            if basis is None:
+                free[keys] = False
+            else:
+                free[keys] = (basis[1][self.row_of[keys]] == _BASIC) & ~self.tight[keys]
+        used = np.flatnonzero(x > 1e-9)
+        load = self._load(used, x[used])
+        cap, size = self.cap_flat, self.lots.size
+        for i, col in enumerate(cols):
+            dist = self.fixed[col.lot]
+            if not dist or col.lot in self.lot_rows or not free[col.keys].all():
+                continue
+            old, pos = self._gather(np.array([c for c, _q in dist], dtype=I64))
+            if not free[old].all():
+                continue
+            qty = np.array([q for _c, q in dist], dtype=float)[pos]
+            np.subtract.at(load, old, qty)
+            units = float(size[col.lot])
+            if (load[col.keys] + units <= cap[col.keys] - 1e-6).all():
+                load[col.keys] += units
+                moved[i] = True
+            else:
+                np.add.at(load, old, qty)
+        chosen = [col for col, ok in zip(cols, moved.tolist(), strict=True) if ok]
+        if chosen:
+            keys = self._place([(col.lot, self.fixed[col.lot]) for col in chosen], -1)
+            js = self.add_many(chosen).tolist()
+            placed = [
+                (col.lot, [(j, int(size[col.lot]))]) for col, j in zip(chosen, js, strict=True)
+            ]
+            self._refresh_bounds(np.concatenate([keys, self._place(placed, 1)]))
+        return moved
 
     def fixed_reduced(
         self, lots: np.ndarray, alpha: float, beta: float, dual: np.ndarray
@@ -1676,11 +1724,11 @@ def solve(
     node_cap = net.node_cap.astype(float)[:, None]
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
+        master.warm_primal = WARM_PRIMAL[phase]
         if phase == 1:
             if not converged[0]:
                 break
             master.set_objective(alpha, beta)
-            master.warm_primal = WARM_PRIMAL[phase]
             late_cap = math.ceil(bounds[0] - 1e-6 * max(1.0, abs(bounds[0])))
             face = _face(pricer, lots, level1_duals, late_cap, leg_cap, node_cap, net, total_units)
             if face is None or not FACE:
@@ -1772,6 +1820,13 @@ def solve(
                 reduced1 = _reduced(cols, 0.0, 1.0, master.face[1])
                 on = master.face_gap(reduced1, [col.lot for col in cols]) <= 1e-6
                 cols = [col for col, ok in zip(cols, on.tolist(), strict=True) if ok]
+            if RELOCATE[phase] and cols:  # lots outside that can move without the LP
+                of = [col.lot for col in cols]
+                gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
+                order = np.argsort(gain, kind="stable")
+                moved = master.relocate([cols[i] for i in order.tolist()], x)
+                stats["relocated"] = stats.get("relocated", 0) + int(moved.sum())
+                cols = [cols[i] for i in sorted(order[~moved].tolist())]
             if ROUND_COLUMNS[phase] and len(cols) > ROUND_COLUMNS[phase]:  # the best only
                 of = [col.lot for col in cols]
                 gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
