@@ -879,6 +879,7 @@ class _Master:
         used = np.flatnonzero(x > 1e-9)
         load = self._load(used, x[used])
         cap, size = self.cap_flat, self.lots.size
+        price = self.alpha * self.col_cost + self.beta * self.col_late
         for i, col in enumerate(cols):
             dist = self.fixed[col.lot]
             if not dist or col.lot in self.lot_rows or not free[col.keys].all():
@@ -886,10 +887,13 @@ class _Master:
             old, pos = self._gather(np.array([c for c, _q in dist], dtype=I64))
             if not free[old].all():
                 continue
+            units = float(size[col.lot])
+            before = sum(q * float(price[c]) for c, q in dist)
+            if units * (self.alpha * col.cost + self.beta * col.late) >= before - 1e-9:
+                continue  # a lot split over routes may gain less than its dearest route
             qty = np.array([q for _c, q in dist], dtype=float)[pos]
             np.subtract.at(load, old, qty)
-            units = float(size[col.lot])
-            if (load[col.keys] + units <= cap[col.keys] - 1e-6).all():
+            if (load[col.keys] + units <= cap[col.keys] + 1e-9).all():
                 load[col.keys] += units
                 moved[i] = True
             else:

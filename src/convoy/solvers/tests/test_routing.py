@@ -962,6 +962,76 @@ def test_level_two_on_level_ones_optimal_face_finds_the_same_optimum(monkeypatch
     assert on_face.bound == capped.bound
 
 
+def test_lots_relocated_outside_the_lp_leave_its_basis_optimal(monkeypatch: Any) -> None:
+    """A lot outside moved straight onto a better route (``relocate``) lands whole on it, with
+    room on every row, and only across rows of the LP that neither bind nor are held at
+    capacity: solving the LP again takes no pivot and finds the same LP objective; the plan's
+    objective falls by exactly the moved lots' change of cost."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    real = routing._Master.relocate
+    seen: list[int] = []
+
+    def checked(master: Any, cols: list[Any], x: np.ndarray) -> np.ndarray:
+        old = {col.lot: list(master.fixed[col.lot]) for col in cols}
+        price = master.alpha * master.col_cost + master.beta * master.col_late
+        js = master._in_lp()
+        lp = float(price[js] @ master.x[master.vars[js]])  # the LP's optimum, ejected lots aside
+        basis = master._get_basis()
+        before = master.values()
+        moved = real(master, cols, x)
+        if not moved.any():
+            return moved
+        seen.append(int(moved.sum()))
+        after = master.values()
+        grown = np.zeros(len(after))
+        grown[: len(before)] = before
+        limit = np.where(master.cap_flat > 0, master.cap_flat, np.inf)  # 0: no limit
+        load = master._load(np.arange(len(after)), after)
+        assert (load <= np.maximum(limit, master._load(np.arange(len(after)), grown)) + 1e-6).all()
+        price = master.alpha * master.col_cost + master.beta * master.col_late  # new columns too
+        change = 0.0
+        for col, ok in zip(cols, moved.tolist(), strict=True):
+            if not ok:
+                continue
+            ((j, units),) = master.fixed[col.lot]
+            assert units == master.lots.size[col.lot] and master.columns[j] is col
+            assert (load[col.keys] <= limit[col.keys] + 1e-6).all()
+            change += units * price[j] - sum(q * price[c] for c, q in old[col.lot])
+        assert change < 0
+        assert float(after @ price) - float(grown @ price) == pytest.approx(change, abs=1e-6)
+        kept = master._get_basis()  # the basis as it was: optimal still, at the same optimum
+        assert basis is not None and kept is not None
+        assert all(np.array_equal(u, v) for u, v in zip(basis, kept, strict=True))
+        assert master.solve() is not None
+        assert master.highs.getInfo().objective_function_value == pytest.approx(lp, abs=1e-6)
+        return moved
+
+    monkeypatch.setattr(routing._Master, "relocate", checked)
+    problem = generate_routing(1000, seed=0, load=2.0)
+    result = solve(problem)
+    check(problem, result)
+    assert seen and result.stats["relocated"] == sum(seen)
+
+
+def test_relocation_finds_the_same_optimum(monkeypatch: Any) -> None:
+    """With lots moved outside the LP or not, both levels reach the same proven optimum."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=1, load=2.0)
+    moved = solve(problem)
+    check(problem, moved)
+    assert moved.stats["relocated"] > 0
+    monkeypatch.setattr(routing, "RELOCATE", (False, False))
+    kept = solve(problem)
+    assert "relocated" not in kept.stats
+    for result in (moved, kept):
+        assert result.status == "optimal" or result.gap < 1e-5
+    assert moved.objective.key() == kept.objective.key()
+
+
 _COEXIST = """
 import sys
 if sys.argv[1] == "ortools-first":
