@@ -562,8 +562,8 @@ def test_units_the_integer_step_leaves_undelivered_are_filled(monkeypatch: Any) 
 def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: Any) -> None:
     """A master solve after a round that added no capacity row and up to PRIMAL_ROUND columns
     starts primal simplex from the last basis, as does any round of columns (from the basis kept
-    through ejection and entry, ``WARM_PRIMAL``), also with rows added that the last solve's
-    values do not overload (``at_risk``); any other solve runs dual simplex;
+    through ejection and entry, ``WARM_PRIMAL``, in both levels), also with rows added that the
+    last solve's values do not overload (``at_risk``); any other solve runs dual simplex;
     either way the master's optimum is the one HiGHS finds on the same model from scratch."""
     import highspy
 
@@ -577,7 +577,12 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
         rows, cols = master.solved_shape
         master._flush()
         no_row, new_cols = len(master.rows) == rows, master.n_vars > cols
-        warm = bool(master.to_basic) and master.warm_primal and (no_row or not master.violated)
+        warm = (
+            bool(master.to_basic)
+            and master.highs.getBasis().valid  # none before the first solve with lots in
+            and master.warm_primal
+            and (no_row or not master.violated)
+        )
         z = real(master, time_limit)
         _status, strategy = master.highs.getOptionValue("simplex_strategy")
         few = master.n_vars - cols <= routing.PRIMAL_ROUND
