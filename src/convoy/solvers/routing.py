@@ -182,11 +182,13 @@ AT_RISK = (False, True)
 # a master solve is cut. The integer step after level 1 takes well under a second on 10k (few lots
 # are split); after level 2 cut short it took 0.8 s on 10k (4 to 14 s after a converged level 2,
 # whose master keeps several hundred split lots; the integer step is bounded by the time left).
-# With 80% / 90%, 10k at 30 s ended after 25.6 and 27.7 s (seeds 0 and 1)
-CUT = ((0.85, 0.9), (0.8, 0.9))
+# Level 2 at 86% / 91% (stop 18; was 80% / 90%): 10k at 30 s ends after 29.2 to 29.4 s, the
+# integer step taking 1.7 to 2.6 s, and its cost gap 2.3% to 3.7% on seed 0 (3.6% and 5.7% at
+# 80% / 90% in two runs), 0.78% on seed 1
+CUT = ((0.85, 0.9), (0.86, 0.91))
 # With a time limit, the share of it left after the integer step (bounded by the rest) for the
-# fill and the cost polish after it: 0.7 s on 10k
-FILL_SHARE = 0.05
+# fill and the cost polish after it: 0.9 to 1 s on 10k (at 5%, a run ended after 30.08 s)
+FILL_SHARE = 0.06
 # By level: lots outside move straight onto a better route where the LP allows
 # (``_Master.relocate``). On 10k seed 0, two runs each: level 1 took 15.7 and 15.8 s against
 # 17.7 and 18.2 s without, level 2 reached 1% after 22.9 and 24.4 s against 24.6 and 25.2 s.
@@ -1663,9 +1665,9 @@ def solve(
     """Route the consignments by the rule of the module docstring (see there for the method).
 
     ``time_limit`` (seconds) stops column generation early (``CUT``: no new round after 85% of it
-    in level 1 and 80% in level 2, a master solve cut at 90%, the relaxation then the last
-    one that overloaded no row) and bounds
-    the integer step; the plan is then "feasible" with the gap its bound proves.
+    in level 1 and 86% in level 2, a master solve cut at 90% and 91%, the relaxation then the
+    last one that overloaded no row) and bounds the integer step (to 94% of it, ``FILL_SHARE``);
+    the plan is then "feasible" with the gap its bound proves.
 
     ``trace``, if given, is called after each column round with the level (1, 2), the master's
     optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks).
