@@ -886,23 +886,37 @@ class _Master:
                 free[keys] = False
             else:
                 free[keys] = (basis[1][self.row_of[keys]] == _BASIC) & ~self.tight[keys]
-        used = np.flatnonzero(x > 1e-9)
-        load = self._load(used, x[used])
         cap, size = self.cap_flat, self.lots.size
         price = self.alpha * self.col_cost + self.beta * self.col_late
-        for i, col in enumerate(cols):
-            dist = self.fixed[col.lot]
-            if not dist or col.lot in self.lot_rows or not free[col.keys].all():
-                continue
+        # the tests that need no load, for all at once: lot outside, rows free, whole cost falls
+        lot = np.fromiter((col.lot for col in cols), dtype=I64, count=len(cols))
+        dists = [self.fixed[k] for k in lot.tolist()]
+        outside = np.array(
+            [bool(d) and k not in self.lot_rows for k, d in zip(lot.tolist(), dists, strict=True)]
+        )
+        new_keys = np.concatenate([col.keys for col in cols])
+        new_pos = np.repeat(np.arange(len(cols)), [len(col.keys) for col in cols])
+        blocked = np.bincount(new_pos, ~free[new_keys], len(cols)) > 0
+        old_js = np.array([c for d in dists for c, _q in d], dtype=I64)
+        old_of = np.repeat(np.arange(len(cols)), [len(d) for d in dists])
+        old_q = np.array([q for d in dists for _c, q in d], dtype=float)
+        if len(old_js):
+            keys, pos = self._gather(old_js)
+            blocked |= np.bincount(old_of[pos], ~free[keys], len(cols)) > 0
+        before = np.bincount(old_of, old_q * price[old_js], len(cols))
+        after = size[lot] * np.array([self.alpha * col.cost + self.beta * col.late for col in cols])
+        # a lot split over routes may gain less than its dearest route
+        maybe = np.flatnonzero(outside & ~blocked & (after < before - 1e-9))
+        if not len(maybe):
+            return moved
+        used = np.flatnonzero(x > 1e-9)
+        load = self._load(used, x[used])
+        for i in maybe.tolist():
+            col, dist = cols[i], dists[i]
             old, pos = self._gather(np.array([c for c, _q in dist], dtype=I64))
-            if not free[old].all():
-                continue
-            units = float(size[col.lot])
-            before = sum(q * float(price[c]) for c, q in dist)
-            if units * (self.alpha * col.cost + self.beta * col.late) >= before - 1e-9:
-                continue  # a lot split over routes may gain less than its dearest route
             qty = np.array([q for _c, q in dist], dtype=float)[pos]
             np.subtract.at(load, old, qty)
+            units = float(size[col.lot])
             if (load[col.keys] + units <= cap[col.keys] + 1e-9).all():
                 load[col.keys] += units
                 moved[i] = True
