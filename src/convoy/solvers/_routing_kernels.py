@@ -100,16 +100,18 @@ def walk(
     origin_pos: np.ndarray,
     ready: np.ndarray,
     arrive: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The routes of lots (from ``origin`` with ready day ``ready``, bound for ``dest``, the
     ``k``-th destination of ``V``) arriving on days ``arrive``, walked along ``V``: each leaves
     its origin on the first day that achieves its best value (``lead``), waits at a node while
     waiting keeps the value, and takes the first of the node's legs (in sorted order) that
-    achieves it. Returns the legs and departure days of all routes end to end, and each route's
-    number of legs; -1 hops: the walk did not end (a programme out of step with ``V``)."""
+    achieves it. Returns the legs and departure days of all routes end to end, each route's
+    number of legs (-1: the walk did not end, a programme out of step with ``V``) and its
+    arrival day."""
     T = price.shape[1]
     n = len(origin)
     hops = np.zeros(n, dtype=np.int64)
+    arrival = np.zeros(n, dtype=np.int64)
     cap = 16 * n + 16
     legs = np.empty(cap, dtype=np.int64)
     deps = np.empty(cap, dtype=np.int64)
@@ -146,7 +148,8 @@ def walk(
             t = t + tau[best_m]
             step += 1
             hops[i] = step
-    return legs[:used], deps[:used], hops
+        arrival[i] = t
+    return legs[:used], deps[:used], hops, arrival
 
 
 @njit(cache=True, nogil=True)

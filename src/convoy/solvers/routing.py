@@ -376,12 +376,9 @@ class _Network:
         self.tau = problem.leg_transit[order]
         self.cost = problem.leg_cost[order]
         self.cap = problem.leg_capacity[order]
-        tails, starts = np.unique(self.frm, return_index=True)
-        self.tails, self.starts = tails, starts
-        self.out: list[np.ndarray] = [np.zeros(0, dtype=I64)] * self.N
-        ends = [*starts[1:].tolist(), self.M] if len(starts) else []
-        for x, s, e in zip(tails.tolist(), starts.tolist(), ends, strict=True):
-            self.out[x] = np.arange(s, e, dtype=I64)
+        # node x's legs out: node_start[x]:node_end[x] in sorted order
+        self.node_start = np.searchsorted(self.frm, np.arange(self.N), "left").astype(I64)
+        self.node_end = np.searchsorted(self.frm, np.arange(self.N), "right").astype(I64)
         self.node_cap = problem.node_capacity
         self.max_path_cost = float(self.cost.max()) * max(self.H, 1) if self.M else 0.0
 
@@ -444,14 +441,7 @@ class _Pricer:
         self.origins = origins
         self.origin_pos = np.full(net.N, -1, dtype=I64)
         self.origin_pos[origins] = np.arange(len(origins))
-        T = net.T
-        self.arrival_days = np.arange(T, dtype=I64)
         self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
-        # node x's legs out (sorted by tail): node_start[x]:node_end[x]
-        self.node_start = np.zeros(net.N, dtype=I64)
-        self.node_end = np.zeros(net.N, dtype=I64)
-        self.node_start[net.tails] = net.starts
-        self.node_end[net.tails] = [*net.starts[1:].tolist(), net.M]
 
     def price(
         self,
@@ -495,8 +485,8 @@ class _Pricer:
                 price,
                 tt,
                 net.to,
-                self.node_start,
-                self.node_end,
+                net.node_start,
+                net.node_end,
                 self.origins,
                 np.ascontiguousarray(node_dual, dtype=float),
                 dest_nodes,
@@ -524,15 +514,15 @@ class _Pricer:
             pick = np.flatnonzero(picked & (place == k))
             if len(pick):
                 chosen = members[pick]
-                legs, deps, hops = walk(
+                legs, deps, hops, arrival = walk(
                     V,
                     lead,
                     price,
                     tt,
                     net.to,
                     net.tau,
-                    self.node_start,
-                    self.node_end,
+                    net.node_start,
+                    net.node_end,
                     k,
                     d,
                     lots.origin[chosen],
@@ -543,9 +533,6 @@ class _Pricer:
                 if (hops < 0).any():
                     raise RuntimeError("routing: route reconstruction did not terminate")
                 ends = np.cumsum(hops)
-                arrival = np.zeros(len(chosen), dtype=I64)
-                last = ends[hops > 0] - 1
-                arrival[hops > 0] = deps[last] + net.tau[legs[last]]
                 walked = [
                     (legs[e - h : e].copy(), deps[e - h : e].copy(), a)
                     for e, h, a in zip(ends.tolist(), hops.tolist(), arrival.tolist(), strict=True)
@@ -900,9 +887,11 @@ class _Master:
         old_js = np.array([c for d in dists for c, _q in d], dtype=I64)
         old_of = np.repeat(np.arange(len(cols)), [len(d) for d in dists])
         old_q = np.array([q for d in dists for _c, q in d], dtype=float)
-        if len(old_js):
-            keys, pos = self._gather(old_js)
-            blocked |= np.bincount(old_of[pos], ~free[keys], len(cols)) > 0
+        # the fixed routes' keys, each lot's together (in the order of ``cols``), and their units
+        old_keys, pos = self._gather(old_js)
+        old_units = old_q[pos]
+        old_end = np.cumsum(np.bincount(old_of[pos], minlength=len(cols)))
+        blocked |= np.bincount(old_of[pos], ~free[old_keys], len(cols)) > 0
         before = np.bincount(old_of, old_q * price[old_js], len(cols))
         after = size[lot] * np.array([self.alpha * col.cost + self.beta * col.late for col in cols])
         # a lot split over routes may gain less than its dearest route
@@ -912,9 +901,9 @@ class _Master:
         used = np.flatnonzero(x > 1e-9)
         load = self._load(used, x[used])
         for i in maybe.tolist():
-            col, dist = cols[i], dists[i]
-            old, pos = self._gather(np.array([c for c, _q in dist], dtype=I64))
-            qty = np.array([q for _c, q in dist], dtype=float)[pos]
+            col = cols[i]
+            lo, hi = (old_end[i - 1] if i else 0), old_end[i]
+            old, qty = old_keys[lo:hi], old_units[lo:hi]
             np.subtract.at(load, old, qty)
             units = float(size[col.lot])
             if (load[col.keys] + units <= cap[col.keys] + 1e-9).all():
@@ -1847,16 +1836,15 @@ def solve(
                 reduced1 = _reduced(cols, 0.0, 1.0, master.face[1])
                 on = master.face_gap(reduced1, [col.lot for col in cols]) <= 1e-6
                 cols = [col for col, ok in zip(cols, on.tolist(), strict=True) if ok]
+            of = [col.lot for col in cols]  # how much each route improves the master
+            gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
             if RELOCATE[phase] and cols:  # lots outside that can move without the LP
-                of = [col.lot for col in cols]
-                gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
                 order = np.argsort(gain, kind="stable")
                 moved = master.relocate([cols[i] for i in order.tolist()], x)
                 stats["relocated"] = stats.get("relocated", 0) + int(moved.sum())
-                cols = [cols[i] for i in sorted(order[~moved].tolist())]
+                stay = np.sort(order[~moved])
+                cols, gain = [cols[i] for i in stay.tolist()], gain[stay]
             if ROUND_COLUMNS[phase] and len(cols) > ROUND_COLUMNS[phase]:  # the best only
-                of = [col.lot for col in cols]
-                gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
                 keep = np.argsort(gain, kind="stable")[: ROUND_COLUMNS[phase]]
                 cols = [cols[i] for i in sorted(keep.tolist())]
             if trace is not None:
