@@ -563,8 +563,10 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
     """A master solve after a round that added no capacity row and up to PRIMAL_ROUND columns
     starts primal simplex from the last basis, as does any round of columns (from the basis kept
     through ejection and entry, ``WARM_PRIMAL``, in both levels), also with rows added that the
-    last solve's values do not overload (``at_risk``); any other solve runs dual simplex;
-    either way the master's optimum is the one HiGHS finds on the same model from scratch."""
+    last solve's values do not overload (``at_risk``); any other solve runs dual simplex; a
+    solve after more than IPM_ROUND new columns runs the interior point method instead, whose
+    crossover leaves a basis for the next; either way the master's optimum is the one HiGHS
+    finds on the same model from scratch."""
     import highspy
 
     from convoy.solvers import routing
@@ -572,6 +574,7 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
 
     real = routing._Master.solve
     seen: list[tuple[int, bool]] = []
+    methods: list[str] = []
 
     def checked(master: Any, time_limit: float = math.inf) -> float | None:
         rows, cols = master.solved_shape
@@ -585,8 +588,14 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
         )
         z = real(master, time_limit)
         _status, strategy = master.highs.getOptionValue("simplex_strategy")
+        _status, method = master.highs.getOptionValue("solver")
         few = master.n_vars - cols <= routing.PRIMAL_ROUND
         seen.append((strategy, new_cols and ((no_row and few) or warm)))
+        many = master.n_vars - cols > routing.IPM_ROUND
+        methods.append(method)
+        assert method == ("ipm" if many else "simplex")
+        if master.lot_rows:
+            assert master.highs.getBasis().valid  # crossover's, after the interior point
         cold = highspy.Highs()
         cold.setOptionValue("output_flag", False)
         cold.passModel(master.highs.getModel())
@@ -597,9 +606,11 @@ def test_master_takes_a_few_new_columns_by_primal_and_rows_by_dual(monkeypatch: 
         return z
 
     monkeypatch.setattr(routing._Master, "solve", checked)
+    monkeypatch.setattr(routing, "IPM_ROUND", 100)  # rounds on 1k bring up to a few hundred
     check(generate_routing(1000, seed=0), solve(generate_routing(1000, seed=0)))
     assert all((strategy == 4) == few for strategy, few in seen)
     assert {strategy for strategy, _ in seen} == {1, 4}
+    assert set(methods) == {"ipm", "simplex"}
 
 
 def test_lots_kept_whole_on_one_route_leave_the_master_and_its_optimum_stands(
