@@ -17,6 +17,8 @@ ever written, so the others stay ``inf``, as the programme needs; buffers are re
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 from numba import njit
 
@@ -178,3 +180,120 @@ def arrive(
                 best[i] = v
                 day[i] = a
     return best, day
+
+
+@njit(cache=True, nogil=True)
+def earliest(
+    order: np.ndarray,
+    units: np.ndarray,
+    origins: np.ndarray,
+    dests: np.ndarray,
+    readies: np.ndarray,
+    out_start: np.ndarray,
+    out_legs: np.ndarray,
+    to: np.ndarray,
+    tau: np.ndarray,
+    cost: np.ndarray,
+    leg_left: np.ndarray,
+    node_left: np.ndarray,
+    horizon: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``routing.earliest_fill``'s searches: consignment by consignment in ``order``, each on its
+    earliest-arriving route (Dijkstra over the nodes, labels (arrival day, cost), the heap
+    ordered by (day, cost, node), a node's legs out in index order), as many units as the route
+    can take, again until none is left or no route arrives by ``horizon``. ``units``,
+    ``leg_left`` and ``node_left`` are updated in place. Returns the parts: consignment,
+    quantity, and the number of legs of each, and their legs and departure days one after the
+    other."""
+    n_nodes = node_left.shape[0]
+    label_t = np.empty(n_nodes, dtype=np.int64)
+    label_c = np.empty(n_nodes, dtype=np.int64)
+    pred_x = np.empty(n_nodes, dtype=np.int64)
+    pred_leg = np.empty(n_nodes, dtype=np.int64)
+    pred_s = np.empty(n_nodes, dtype=np.int64)
+    done = np.zeros(n_nodes, dtype=np.bool_)
+    part_k = [np.int64(0) for _ in range(0)]
+    part_q = [np.int64(0) for _ in range(0)]
+    part_h = [np.int64(0) for _ in range(0)]
+    flat_l = [np.int64(0) for _ in range(0)]
+    flat_s = [np.int64(0) for _ in range(0)]
+    route_l = np.empty(n_nodes, dtype=np.int64)
+    route_s = np.empty(n_nodes, dtype=np.int64)
+    for k in order:
+        o, d = origins[k], dests[k]
+        if units[k] == 0 or o == d:
+            continue
+        ready = readies[k]
+        while units[k] > 0:
+            label_t[:] = horizon + 1
+            label_c[:] = 0
+            done[:] = False
+            label_t[o] = ready
+            heap = [(ready, np.int64(0), o)]
+            while len(heap):
+                t, c, x = heapq.heappop(heap)
+                if done[x]:
+                    continue
+                done[x] = True
+                if x == d:
+                    break
+                for i in range(out_start[x], out_start[x + 1]):
+                    leg = out_legs[i]
+                    y, tr = to[leg], tau[leg]
+                    if done[y]:
+                        continue
+                    s = t
+                    while s + tr <= horizon and not (
+                        leg_left[leg, s] > 0
+                        and node_left[y, s + tr] > 0
+                        and (x != o or node_left[o, s] > 0)
+                    ):
+                        s += 1
+                    if s + tr > horizon:
+                        continue
+                    nt, nc = s + tr, c + cost[leg]
+                    if nt < label_t[y] or (nt == label_t[y] and nc < label_c[y]):
+                        label_t[y], label_c[y] = nt, nc
+                        pred_x[y], pred_leg[y], pred_s[y] = x, leg, s
+                        heapq.heappush(heap, (nt, nc, y))
+            if not done[d]:
+                break
+            hops = 0
+            y = d
+            while y != o:
+                route_l[hops], route_s[hops] = pred_leg[y], pred_s[y]
+                hops += 1
+                y = pred_x[y]
+            route_l[:hops] = route_l[:hops][::-1].copy()
+            route_s[:hops] = route_s[:hops][::-1].copy()
+            room = node_left[o, route_s[0]]
+            for i in range(hops):
+                leg, s = route_l[i], route_s[i]
+                room = min(room, leg_left[leg, s], node_left[to[leg], s + tau[leg]])
+            take = min(units[k], room)
+            node_left[o, route_s[0]] -= take
+            for i in range(hops):
+                leg, s = route_l[i], route_s[i]
+                leg_left[leg, s] -= take
+                node_left[to[leg], s + tau[leg]] -= take
+                flat_l.append(leg)
+                flat_s.append(s)
+            part_k.append(np.int64(k))
+            part_q.append(take)
+            part_h.append(np.int64(hops))
+            units[k] -= take
+    return (
+        _array(part_k),
+        _array(part_q),
+        _array(part_h),
+        _array(flat_l),
+        _array(flat_s),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _array(values: list[np.int64]) -> np.ndarray:
+    out = np.empty(len(values), dtype=np.int64)
+    for i in range(len(values)):
+        out[i] = values[i]
+    return out

@@ -124,7 +124,6 @@ the cost in 1 s, the lateness unchanged).
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -136,7 +135,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
 
-from convoy.solvers._routing_kernels import arrive, backward, walk
+from convoy.solvers._routing_kernels import arrive, backward, earliest, walk
 
 I64 = np.int64
 PRIORITIES = (1, 2, 3, 4)
@@ -810,6 +809,10 @@ class _Master:
         """Put a lot outside with ``qty`` units on each column (before any row is in)."""
         self._place([(lot, dist)], 1)
 
+    def fix_all(self, dists: list[list[tuple[int, int]]]) -> None:
+        """``fix`` every lot (``dists`` in lot order) at once."""
+        self._place(list(enumerate(dists)), 1)
+
     def settled(self, best: np.ndarray) -> np.ndarray:
         """Lots outside whole on their column ``best[lot]``, which crosses no row in."""
         out = np.zeros(self.lots.n, dtype=bool)
@@ -1355,8 +1358,7 @@ def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray)
     for lot, r, qty in uses:
         j = js[r]
         dist[lot][j] = dist[lot].get(j, 0) + qty
-    for lot, d in enumerate(dist):
-        master.fix(lot, sorted(d.items()))
+    master.fix_all([sorted(d.items()) for d in dist])
 
 
 # --- integer plan ---------------------------------------------------------------------------------
@@ -1482,77 +1484,41 @@ def earliest_fill(
     With free waiting, arriving earlier at a node never leaves fewer departures, so the earliest
     arrival is found by Dijkstra over the nodes (labels: arrival day, then cost, so that of two
     equally early ways into a node the cheaper is kept; not the cheapest earliest route overall).
+    The searches run compiled (``_routing_kernels.earliest``: 0.09 s for the first plan of 10k
+    consignments, against 0.77 s as Python with the same plan).
     """
-    H = problem.horizon
-    left = _Left(problem, parts)
-    leg_left, node_left = left.leg, left.node
+    leg_left, node_left = _residual(problem, parts)
     parts = [list(ps) for ps in parts]
     if order is None:
         order = np.lexsort((problem.cons_priority, problem.cons_need_by))
-    out: list[list[int]] = [[] for _ in range(problem.n_nodes)]
-    for leg in range(problem.n_legs):
-        out[int(problem.leg_from[leg])].append(leg)
-    to, tau, cost = problem.leg_to.tolist(), problem.leg_transit.tolist(), problem.leg_cost.tolist()
-    origins, dests = problem.cons_origin.tolist(), problem.cons_destination.tolist()
-    readies = problem.cons_ready.tolist()
-    units = _ints(undelivered).tolist()
-    for k in _ints(order).tolist():
-        o, d = origins[k], dests[k]
-        if not units[k] or o == d:
-            continue
-        ready = readies[k]
-        origin_left = node_left[o]
-        while units[k]:
-            label: dict[int, tuple[int, int]] = {o: (ready, 0)}
-            pred: dict[int, tuple[int, int, int]] = {}
-            heap = [(ready, 0, o)]
-            done: set[int] = set()
-            while heap:
-                t, c, x = heapq.heappop(heap)
-                if x in done:
-                    continue
-                done.add(x)
-                if x == d:
-                    break
-                for leg in out[x]:
-                    y, tr = to[leg], tau[leg]
-                    if y in done:
-                        continue
-                    on_leg, at_head = leg_left[leg], node_left[y]
-                    s = t
-                    while s + tr <= H and not (
-                        on_leg[s] > 0 and at_head[s + tr] > 0 and (x != o or origin_left[s] > 0)
-                    ):
-                        s += 1
-                    if s + tr > H:
-                        continue
-                    new = (s + tr, c + cost[leg])
-                    if new < label.get(y, (H + 1, 0)):
-                        label[y] = new
-                        pred[y] = (x, leg, s)
-                        heapq.heappush(heap, (*new, y))
-            if d not in done:
-                break
-            legs: list[int] = []
-            deps: list[int] = []
-            y = d
-            while y != o:
-                x, leg, s = pred[y]
-                legs.append(leg)
-                deps.append(s)
-                y = x
-            legs.reverse()
-            deps.reverse()
-            take = min(units[k], left.room(o, legs, deps))
-            left.carry(o, legs, deps, take)
-            parts[k].append(Part(take, np.array(legs, dtype=I64), np.array(deps, dtype=I64)))
-            units[k] -= take
-    return parts, np.array(units, dtype=I64)
+    units = _ints(undelivered).copy()
+    out_legs = np.argsort(problem.leg_from, kind="stable").astype(I64)
+    out_start = np.searchsorted(problem.leg_from[out_legs], np.arange(problem.n_nodes + 1))
+    cons, qty, hops, legs, deps = earliest(
+        _ints(order),
+        units,
+        _ints(problem.cons_origin),
+        _ints(problem.cons_destination),
+        _ints(problem.cons_ready),
+        out_start.astype(I64),
+        out_legs,
+        _ints(problem.leg_to),
+        _ints(problem.leg_transit),
+        _ints(problem.leg_cost),
+        leg_left,
+        node_left,
+        int(problem.horizon),
+    )
+    ends = np.cumsum(hops)
+    for k, q, e, h in zip(cons.tolist(), qty.tolist(), ends.tolist(), hops.tolist(), strict=True):
+        parts[k].append(Part(q, legs[e - h : e].copy(), deps[e - h : e].copy()))
+    return parts, units
 
 
 class _Left:
-    """The capacity a plan leaves per (leg, day) and (node, day), as plain lists: the searches
-    read single cells, which NumPy scalars make several times slower."""
+    """The capacity a plan leaves per (leg, day) and (node, day), as plain lists:
+    ``cheaper_routes`` reads and takes single cells, which NumPy scalars make several times
+    slower."""
 
     def __init__(self, problem: RoutingProblem, parts: list[list[Part]]) -> None:
         leg, node = _residual(problem, parts)
