@@ -1559,7 +1559,7 @@ class _Demand:
 
 
 def cheaper_routes(
-    problem: RoutingProblem, parts: list[list[Part]], passes: int = 2
+    problem: RoutingProblem, parts: list[list[Part]], passes: int = 2, deadline: float = INF
 ) -> list[list[Part]]:
     """Move units of a plan to cheaper routes on the capacity it leaves, never later than they
     arrive now where they are late, nor later than their need-by day where they are on time: the
@@ -1569,11 +1569,17 @@ def cheaper_routes(
     with no capacity left closed, the part's deadline as its need-by day with a prohibitive
     lateness weight), then moves parts onto their cheaper routes, the largest saving per unit
     first, as many units as the capacity left along the new route takes. For a plan whose cost
-    level was cut short (the last pass of column generation is what proves the cheapest plan)."""
+    level was cut short (the last pass of column generation is what proves the cheapest plan).
+    A pass after the first starts only if, as long as the one before, it ends by ``deadline``
+    (``time.perf_counter()``)."""
     parts = [list(ps) for ps in parts]
     net = _Network(problem)
     origins = problem.cons_origin.tolist()
+    took = 0.0
     for _ in range(passes):
+        start = time.perf_counter()
+        if took and start + took > deadline:  # another pass as long as the last: too late
+            break
         flat = [(k, i, q) for k, ps in enumerate(parts) for i, q in enumerate(ps) if len(q.legs)]
         if not flat:
             break
@@ -1614,6 +1620,7 @@ def cheaper_routes(
             parts[k].append(Part(take, np.array(legs, dtype=I64), deps_a.copy()))
             moved += take
         parts = [[q for q in ps if q.quantity] for ps in parts]
+        took = time.perf_counter() - start
         if not moved:
             break
     return parts
@@ -1856,7 +1863,8 @@ def solve(
         if evaluate(problem, parts, missing).key() < result.objective.key():
             result = _summary(problem, parts, missing, result.reachable)
     if not converged[1] and problem.n_legs:  # the cost level was cut short: cheaper routes
-        parts = cheaper_routes(problem, result.parts)
+        # a second pass only if it ends 0.3 s before the limit (the summary after it)
+        parts = cheaper_routes(problem, result.parts, deadline=t0 + limit - 0.3)
         result = _summary(problem, parts, result.undelivered, result.reachable)
     lap("fill")
     # bounds and status

@@ -459,6 +459,40 @@ def test_cheaper_routes_move_units_with_slack_to_the_cheap_slow_route() -> None:
     assert [(q.quantity, q.route) for q in kept[0]] == [(4, [(2, 0)])]
 
 
+def test_cheaper_routes_start_a_second_pass_only_if_it_ends_by_the_deadline(
+    monkeypatch: Any,
+) -> None:
+    """A pass that moved units is followed by another (up to ``passes``) only when one as long
+    as it would end by ``deadline``; the first pass always runs."""
+    from convoy.solvers import routing
+    from convoy.solvers.routing import Part, cheaper_routes
+
+    kw: dict[str, Any] = {
+        "node_capacity": [0, 3, 0, 0],
+        "leg_from": [DEPOT, HUB, DEPOT],
+        "leg_to": [HUB, DEST, DEST],
+        "leg_transit": [2, 1, 1],
+        "leg_capacity": [0, 0, 0],
+        "leg_cost": [10, 5, 100],
+    }
+    problem = make(**kw, cons_need_by=[3])
+    road = [Part(4, np.array([2]), np.array([0]))]
+    calls: list[int] = []
+    real = routing._Pricer.price
+
+    def counted(self: Any, *args: Any) -> Any:
+        calls.append(1)
+        return real(self, *args)
+
+    monkeypatch.setattr(routing._Pricer, "price", counted)
+    cheaper_routes(problem, [road])
+    assert len(calls) == 2  # the first moved three units, the second found nothing more
+    calls.clear()
+    late = cheaper_routes(problem, [road], deadline=-math.inf)
+    assert len(calls) == 1
+    assert sorted(q.quantity for q in late[0]) == [1, 3]
+
+
 def one_a_day(need_by: list[int], priority: list[int], horizon: int) -> RoutingProblem:
     """Single units, all ready on day 0 at the depot, one a day on the first leg."""
     n = len(need_by)
