@@ -1863,8 +1863,8 @@ def solve(
         if evaluate(problem, parts, missing).key() < result.objective.key():
             result = _summary(problem, parts, missing, result.reachable)
     if not converged[1] and problem.n_legs:  # the cost level was cut short: cheaper routes
-        # a second pass only if it ends 0.3 s before the limit (the summary after it)
-        parts = cheaper_routes(problem, result.parts, deadline=t0 + limit - 0.3)
+        # a second pass only if it ends 0.5 s before the limit (the summary after it)
+        parts = cheaper_routes(problem, result.parts, deadline=t0 + limit - 0.5)
         result = _summary(problem, parts, result.undelivered, result.reachable)
     lap("fill")
     # bounds and status
