@@ -198,9 +198,9 @@ RELOCATE = (True, True)
 # instead of simplex from the last basis; the crossover leaves a basis, so the next small solve
 # is warm again. On a level-2 master of 10k (4,030 rows, 6,436 columns) primal simplex from the
 # basis took 2.7 s (9,310 pivots), dual 0.7 s, interior point with crossover 0.27 s. Its optimal
-# vertex also serves column generation better (crossover from a central point): on 10k seed 0,
-# level 2 within 1% after 14 s instead of 33 s, and level 1 in 16.5 s instead of 19.6 s (stop
-# 19, one run each on the same machine).
+# vertex also serves column generation better (crossover from a central point): on 10k, level 2
+# within 1% after 13.6 and 17.2 s instead of 33.0 and 26.1 s on seed 0, 9.8 s instead of 18.8 s
+# on seed 1 (stop 19, side by side); level 1 no faster (about 37 rounds either way).
 IPM_ROUND = 500
 
 Progress = Callable[[int, str], Any]
