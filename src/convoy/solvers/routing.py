@@ -618,6 +618,7 @@ class _Master:
         self._key_col = np.zeros(0, dtype=I64)  # the column of each entry of _keys
         self.by_lot: list[list[int]] = [[] for _ in range(lots.n)]
         self.fixed: list[list[tuple[int, int]]] = [[] for _ in range(lots.n)]  # outside: (col, qty)
+        self.whole_on = np.full(lots.n, -1, dtype=I64)  # the column a lot outside is whole on
         self.fixed_x = np.zeros(0)  # units fixed on each column (lots outside)
         self.out_load = np.zeros(self.n_keys)  # load of the lots outside per row key
         self.out_cost = self.out_late = 0.0  # their cost and lateness
@@ -642,12 +643,13 @@ class _Master:
 
     # -- the basis --
 
-    def _get_basis(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def _get_basis(self, cols: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+        """The basis' column and row statuses (the columns' left empty unless ``cols``)."""
         basis = self.highs.getBasis()
         if not basis.valid:
             return None
         return (
-            np.fromiter(map(int, basis.col_status), dtype=np.int8),
+            np.fromiter(map(int, basis.col_status), dtype=np.int8) if cols else np.zeros(0),
             np.fromiter(map(int, basis.row_status), dtype=np.int8),
         )
 
@@ -795,8 +797,11 @@ class _Master:
         Returns the row keys of the routes."""
         js = [j for _lot, dist in placed for j, _q in dist]
         qty = np.array([sign * q for _lot, dist in placed for _j, q in dist], dtype=float)
+        size = self.lots.size
         for lot, dist in placed:
             self.fixed[lot] = dist if sign > 0 else []
+            whole = sign > 0 and len(dist) == 1 and dist[0][1] == size[lot]
+            self.whole_on[lot] = dist[0][0] if whole else -1
         ja = np.array(js, dtype=I64)
         keys, pos = self._gather(ja)
         np.add.at(self.out_load, keys, qty[pos])
@@ -816,14 +821,8 @@ class _Master:
     def settled(self, best: np.ndarray) -> np.ndarray:
         """Lots outside whole on their column ``best[lot]``, which crosses no row in."""
         out = np.zeros(self.lots.n, dtype=bool)
-        size = self.lots.size.tolist()
-        whole = [
-            lot
-            for lot, (j, dist) in enumerate(zip(best.tolist(), self.fixed, strict=True))
-            if dist == [(j, size[lot])] and lot not in self.lot_rows
-        ]
-        if whole:
-            w = np.array(whole, dtype=I64)
+        w = np.flatnonzero(self.whole_on == best)  # (a lot in the LP is fixed on nothing)
+        if len(w):
             keys, pos = self._gather(best[w])
             crossing = np.bincount(pos, self.row_of[keys] >= 0, len(w)) > 0
             out[w[~crossing]] = True
@@ -882,7 +881,7 @@ class _Master:
             return moved
         free = np.ones(self.n_keys, dtype=bool)  # rows a move may cross
         if self.rows:
-            basis = self._get_basis()
+            basis = self._get_basis(cols=False)
             keys = np.fromiter(self.rows, dtype=I64, count=len(self.rows))
             if basis is None:
                 free[keys] = False
