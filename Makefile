@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	@echo "compiling the routing pricer (Numba, cached beside the source)"
+	@echo "compiling the routing kernels (Numba, cached beside the source)"
 	$(BIN)/python -c "from convoy.solvers.generate_routing import generate_routing as g; \
 	  from convoy.solvers.routing import solve; solve(g(30, seed=0))"
 	@touch $@
