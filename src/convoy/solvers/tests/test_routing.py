@@ -1113,3 +1113,45 @@ def test_highspy_and_ortools_load_in_one_process(order: str) -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["3.0", "2.0"]
+
+
+def test_integer_step_skips_the_cost_milp_when_its_time_is_up(monkeypatch: Any) -> None:
+    """When the lateness MILP of the integer step leaves less than 0.3 s of its time, the cost
+    MILP does not run (it used to get at least 0.5 s, past the limit): level 1's rounding
+    stands, whole units for every lot, not claimed proven."""
+    import time as real_time
+
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    seen: list[tuple[Any, np.ndarray]] = []
+    real_plan = routing._integer_plan
+
+    def keep(master: Any, x: np.ndarray, time_left: float) -> Any:
+        seen.append((master, x.copy()))
+        return real_plan(master, x, time_left)
+
+    monkeypatch.setattr(routing, "_integer_plan", keep)
+    solve(generate_routing(300, seed=0))
+    master, x = seen[0]
+    # half a unit of a lot with two routes moved from the one it uses to the other
+    lot = next(k for k in range(master.lots.n) if len(master.by_lot[k]) >= 2 and x[k] == 0)
+    used = next(j for j in master.by_lot[lot] if x[j] >= 1)
+    other = next(j for j in master.by_lot[lot] if j != used)
+    x[used] -= 0.5
+    x[other] += 0.5
+    real_milp = routing.milp
+    calls: list[float] = []
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        limit = kwargs["options"]["time_limit"]
+        calls.append(limit)
+        res = real_milp(*args, **kwargs)
+        real_time.sleep(max(limit - 0.2, 0.0))  # as if it took all its time
+        return res
+
+    monkeypatch.setattr(routing, "milp", slow)
+    q, proven = real_plan(master, x, 1.0)
+    assert len(calls) == 1 and not proven
+    per_lot = np.bincount(master.col_lot, q, master.lots.n)
+    assert (per_lot == master.lots.size).all()
