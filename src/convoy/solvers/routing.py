@@ -1434,19 +1434,19 @@ def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.
     proven = res1.status == 0
     level1 = float(np.rint(late @ np.rint(best)))
     if deadline - time.perf_counter() < 0.3:  # no time left for the cost: level 1's plan stands
-        q[var_cols] += np.rint(best).astype(I64)
-        return q, False
-    cons2 = [*cons, LinearConstraint(late.reshape(1, -1), -np.inf, level1 + 0.5)]
-    res2 = milp(
-        cost,
-        constraints=cons2,
-        integrality=integ,
-        bounds=vb,
-        options={"time_limit": deadline - time.perf_counter()},
-    )
-    if res2.x is not None:
-        best = res2.x
-        proven = proven and res2.status == 0
+        proven = False
+    else:
+        cons2 = [*cons, LinearConstraint(late.reshape(1, -1), -np.inf, level1 + 0.5)]
+        res2 = milp(
+            cost,
+            constraints=cons2,
+            integrality=integ,
+            bounds=vb,
+            options={"time_limit": deadline - time.perf_counter()},
+        )
+        if res2.x is not None:
+            best = res2.x
+            proven = proven and res2.status == 0
     q[var_cols] += np.rint(best).astype(I64)
     return q, proven
 

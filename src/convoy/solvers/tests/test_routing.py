@@ -435,27 +435,31 @@ def test_cheaper_routes_keep_the_rule_and_never_make_a_unit_later(problem: Routi
         assert late(after_parts[k]) <= late(parts[k])
 
 
+# a direct road (1 day, cost 100) and a cheap route via the hub (3 days, cost 15), the hub
+# handling 3 a day
+ROAD_AND_HUB: dict[str, Any] = {
+    "node_capacity": [0, 3, 0, 0],
+    "leg_from": [DEPOT, HUB, DEPOT],
+    "leg_to": [HUB, DEST, DEST],
+    "leg_transit": [2, 1, 1],
+    "leg_capacity": [0, 0, 0],
+    "leg_cost": [10, 5, 100],
+}
+
+
 def test_cheaper_routes_move_units_with_slack_to_the_cheap_slow_route() -> None:
     """A direct road (1 day, cost 100) and a cheap route via the hub (3 days, cost 15), the hub
     handling 3 a day: of 4 units planned on the road and due on day 3, three move to the cheap
     route (arriving on day 3), the fourth stays; due on day 1, none moves."""
     from convoy.solvers.routing import Part, cheaper_routes
 
-    kw: dict[str, Any] = {
-        "node_capacity": [0, 3, 0, 0],
-        "leg_from": [DEPOT, HUB, DEPOT],
-        "leg_to": [HUB, DEST, DEST],
-        "leg_transit": [2, 1, 1],
-        "leg_capacity": [0, 0, 0],
-        "leg_cost": [10, 5, 100],
-    }
     road = [Part(4, np.array([2]), np.array([0]))]
-    moved = cheaper_routes(make(**kw, cons_need_by=[3]), [road])
+    moved = cheaper_routes(make(**ROAD_AND_HUB, cons_need_by=[3]), [road])
     assert sorted((q.quantity, q.route) for q in moved[0]) == [
         (1, [(2, 0)]),
         (3, [(0, 0), (1, 2)]),
     ]
-    kept = cheaper_routes(make(**kw, cons_need_by=[1]), [road])
+    kept = cheaper_routes(make(**ROAD_AND_HUB, cons_need_by=[1]), [road])
     assert [(q.quantity, q.route) for q in kept[0]] == [(4, [(2, 0)])]
 
 
@@ -467,15 +471,7 @@ def test_cheaper_routes_start_a_second_pass_only_if_it_ends_by_the_deadline(
     from convoy.solvers import routing
     from convoy.solvers.routing import Part, cheaper_routes
 
-    kw: dict[str, Any] = {
-        "node_capacity": [0, 3, 0, 0],
-        "leg_from": [DEPOT, HUB, DEPOT],
-        "leg_to": [HUB, DEST, DEST],
-        "leg_transit": [2, 1, 1],
-        "leg_capacity": [0, 0, 0],
-        "leg_cost": [10, 5, 100],
-    }
-    problem = make(**kw, cons_need_by=[3])
+    problem = make(**ROAD_AND_HUB, cons_need_by=[3])
     road = [Part(4, np.array([2]), np.array([0]))]
     calls: list[int] = []
     real = routing._Pricer.price
