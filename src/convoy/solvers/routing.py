@@ -127,6 +127,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,6 +187,9 @@ AT_RISK = (False, True)
 # integer step taking 1.7 to 2.6 s, and its cost gap 2.3% to 3.7% on seed 0 (3.6% and 5.7% at
 # 80% / 90% in two runs), 0.78% on seed 1
 CUT = ((0.85, 0.9), (0.86, 0.91))
+# level 2's, once a rounding made beside it stands (``ROUNDING_FROM``): it then needs time only
+# for the last rounding to end (by the integer step's share, ``FILL_SHARE``)
+CUT_ROUNDED = (0.9, 0.93)
 # With a time limit, the share of it left after the integer step (bounded by the rest) for the
 # fill and the cost polish after it: 0.9 to 1 s on 10k (at 5%, a run ended after 30.08 s)
 FILL_SHARE = 0.06
@@ -202,6 +206,12 @@ RELOCATE = (True, True)
 # within 1% after 13.6 and 17.2 s instead of 33.0 and 26.1 s on seed 0, 9.8 s instead of 18.8 s
 # on seed 1 (stop 19, side by side); level 1 no faster (about 37 rounds either way).
 IPM_ROUND = 500
+# With a time limit, level 2's relaxations are rounded to integer plans on the second core while
+# column generation goes on (``_Roundings``), from this share of the limit, each rounding when
+# the one before has ended and would end by the integer step's share of it (``FILL_SHARE``), its
+# own length taken to be the longest so far and at least ``ROUNDING_TIME`` seconds
+ROUNDING_FROM = 0.6
+ROUNDING_TIME = 1.5
 
 Progress = Callable[[int, str], Any]
 _STATUS = list(highspy.HighsBasisStatus.__members__.values())
@@ -1363,11 +1373,19 @@ def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray)
 # --- integer plan ---------------------------------------------------------------------------------
 
 
-def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.ndarray, bool]:
-    """Whole units per column: the relaxation rounded down, the rest by a MILP on its columns."""
-    net, lots, cols = master.net, master.lots, master.columns
+def _integer_plan(
+    master: _Master, x: np.ndarray, time_left: float, cost: bool = True
+) -> tuple[np.ndarray, bool]:
+    """Whole units per column: the relaxation rounded down, the rest by a MILP on its columns,
+    lateness first, then (``cost``) the cost with that lateness.
+
+    Only the first ``len(x)`` columns are read (the master's columns and its lots' lists of them
+    only grow), so that it can run beside column generation (``_Roundings``)."""
+    net, lots = master.net, master.lots
+    n = len(x)
+    cols = master.columns[:n]
     q = np.floor(x + 1e-7).astype(I64)
-    lot_of = np.array([c.lot for c in cols], dtype=I64)
+    lot_of = master.col_lot[:n]
     used = np.bincount(lot_of, q, lots.n)
     over = used > lots.size  # never more than a lot's size (noise)
     if over.any():
@@ -1383,7 +1401,7 @@ def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.
         np.add.at(leg_load, c.leg_rows, q[j])
         np.add.at(node_load, c.node_rows, q[j])
     open_lots = np.flatnonzero(rest)
-    var_cols = [j for lot in open_lots.tolist() for j in master.by_lot[lot]]
+    var_cols = [j for lot in open_lots.tolist() for j in master.by_lot[lot] if j < n]
     nv = len(var_cols)
     lot_index = {lot: i for i, lot in enumerate(open_lots.tolist())}
     rows: list[int] = []
@@ -1416,7 +1434,7 @@ def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.
     ).astype(float)
     lower = np.concatenate([rest[open_lots], np.full(n_rows - n_lot, -np.inf)])
     late = np.array([cols[j].late for j in var_cols], dtype=float)
-    cost = np.array([cols[j].cost for j in var_cols], dtype=float)
+    cost_of = np.array([cols[j].cost for j in var_cols], dtype=float)
     vb = Bounds(np.zeros(nv), rest[lot_of[var_cols]].astype(float))
     integ = np.ones(nv)
     deadline = time.perf_counter() + max(time_left, 1.0)
@@ -1433,12 +1451,12 @@ def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.
     best = res1.x
     proven = res1.status == 0
     level1 = float(np.rint(late @ np.rint(best)))
-    if deadline - time.perf_counter() < 0.3:  # no time left for the cost: level 1's plan stands
-        proven = False
+    if not cost or deadline - time.perf_counter() < 0.3:  # level 1's plan stands (no time left)
+        proven = proven and not cost
     else:
         cons2 = [*cons, LinearConstraint(late.reshape(1, -1), -np.inf, level1 + 0.5)]
         res2 = milp(
-            cost,
+            cost_of,
             constraints=cons2,
             integrality=integ,
             bounds=vb,
@@ -1449,6 +1467,60 @@ def _integer_plan(master: _Master, x: np.ndarray, time_left: float) -> tuple[np.
             proven = proven and res2.status == 0
     q[var_cols] += np.rint(best).astype(I64)
     return q, proven
+
+
+class _Roundings:
+    """Integer plans of level 2's relaxations made on a second core while column generation goes
+    on (with a time limit only): ``launch`` rounds the values of a solve in a worker thread (the
+    MILPs release the GIL) unless one is under way; the best plan by the rule stands.
+
+    A rounding runs until ``deadline`` at the latest and starts only when the longest one so far
+    (at least ``ROUNDING_TIME``) would end by then."""
+
+    def __init__(self, master: _Master, deadline: float) -> None:
+        self.master, self.deadline = master, deadline
+        self.pool: ThreadPoolExecutor | None = None
+        self.future: Future[tuple[np.ndarray, float]] | None = None
+        self.longest = ROUNDING_TIME
+        self.best: tuple[tuple[float, float], np.ndarray] | None = None
+        self.made = 0
+
+    def _collect(self) -> None:
+        if self.future is not None and self.future.done():
+            qty, took = self.future.result()
+            self.future = None
+            self.made += 1
+            self.longest = max(self.longest, took)
+            late, cost = self.master.col_late[: len(qty)], self.master.col_cost[: len(qty)]
+            key = (float(qty @ late), float(qty @ cost))
+            if self.best is None or key < self.best[0]:
+                self.best = (key, qty)
+
+    def _round(self, x: np.ndarray) -> tuple[np.ndarray, float]:
+        start = time.perf_counter()
+        qty, _proven = _integer_plan(self.master, x, self.deadline - start, cost=False)
+        return qty, time.perf_counter() - start
+
+    def launch(self, x: np.ndarray) -> None:
+        self._collect()
+        if self.future is not None or time.perf_counter() + self.longest > self.deadline:
+            return
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing-rounding")
+        self.future = self.pool.submit(self._round, x)
+
+    def finish(self) -> list[np.ndarray]:
+        """Wait for the rounding under way; the best plan, over all columns (none: none made)."""
+        if self.future is not None:
+            self.future.result()
+            self._collect()
+        if self.pool is not None:
+            self.pool.shutdown()
+        if self.best is None:
+            return []
+        qty = np.zeros(len(self.master.columns), dtype=I64)
+        qty[: len(self.best[1])] = self.best[1]
+        return [qty]
 
 
 # --- routing on the capacity a plan leaves -------------------------------------------------------
@@ -1727,6 +1799,9 @@ def solve(
     level1_duals = (zero_leg, zero_node)  # level 1's last master duals
     leg_cap = net.cap.astype(float)[:, None]
     node_cap = net.node_cap.astype(float)[:, None]
+    # with a time limit, level 2's relaxations rounded beside column generation
+    roundings = _Roundings(master, t0 + limit * (1 - FILL_SHARE)) if limit < INF else None
+    rounding_from = ROUNDING_FROM * limit
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
         master.warm_primal = WARM_PRIMAL[phase]
@@ -1751,7 +1826,9 @@ def solve(
         # (the last pricing point, or the duals of the best bound: ``MOVING``)
         ejected_at = INF  # the master's optimum when lots were last ejected
         while True:
-            solved = master.solve(t0 + CUT[phase][1] * limit - time.perf_counter())
+            # once a rounding stands, level 2 goes on until it has to make way for the last
+            cut = CUT_ROUNDED if phase and roundings is not None and roundings.made else CUT[phase]
+            solved = master.solve(t0 + cut[1] * limit - time.perf_counter())
             if solved is None:  # out of time: the last committed values stand
                 break
             z = solved
@@ -1762,6 +1839,8 @@ def solve(
                 master.add_rows(over)
                 continue
             master.commit()
+            if phase and roundings is not None and time.perf_counter() - t0 >= rounding_from:
+                roundings.launch(x)
             tol = 1e-9 * max(1.0, abs(z))
             if z < ejected_at - tol:  # only while the optimum falls: no cycle of in and out
                 stats["ejected"] += master.eject()
@@ -1841,7 +1920,7 @@ def solve(
             if not (cols or leave.any()) or z - bounds[phase] <= tol + slack:
                 converged[phase] = True
                 break
-            if time.perf_counter() - t0 > CUT[phase][0] * limit:
+            if time.perf_counter() - t0 > cut[0] * limit:
                 break  # keep the solved master's values
             master.activate_lots([*np.flatnonzero(leave).tolist(), *(col.lot for col in cols)])
             js = master.add_many(cols)
@@ -1854,9 +1933,14 @@ def solve(
     stats["lots_in_lp"] = len(master.lot_rows)
     x = master.values()
     say(85, "integer plan")
-    # the integer step leaves FILL_SHARE of the limit to the fill and the cost polish after it
-    left = limit * (1 - FILL_SHARE) - (time.perf_counter() - t0)
-    qty, _proven = _integer_plan(master, x, max(left, 1.0))
+    plans = [] if roundings is None else roundings.finish()
+    if not plans or converged[1]:  # the last relaxation too: it may be the better
+        # the integer step leaves FILL_SHARE of the limit to the fill and the cost polish after it
+        left = limit * (1 - FILL_SHARE) - (time.perf_counter() - t0)
+        plans.append(_integer_plan(master, x, max(left, 1.0))[0])
+    qty = min(plans, key=lambda q: (q @ master.col_late, q @ master.col_cost))
+    if roundings is not None:
+        stats["roundings"] = roundings.made
     lap("integer")
     result = _assemble(problem, net, lots, master, qty, reachable_lot)
     # units the integer plan leaves undelivered go by the earliest route the capacity left allows

@@ -1151,3 +1151,46 @@ def test_integer_step_skips_the_cost_milp_when_its_time_is_up(monkeypatch: Any) 
     assert len(calls) == 1 and not proven
     per_lot = np.bincount(master.col_lot, q, master.lots.n)
     assert (per_lot == master.lots.size).all()
+
+
+def test_roundings_beside_level_two_keep_the_rule_and_read_only_their_columns(
+    monkeypatch: Any,
+) -> None:
+    """With a time limit, level 2's relaxations are rounded in a worker thread while column
+    generation goes on (lateness MILP only); the best plan by the rule stands against the last
+    relaxation's own rounding. A rounding reads only the columns its values cover: done again
+    on the master as it ends (with more columns), it gives the same plan."""
+    import threading
+
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0)
+    unlimited = solve(problem)
+    real_plan = routing._integer_plan
+    made: list[tuple[Any, np.ndarray, np.ndarray, bool]] = []
+
+    def keep(master: Any, x: np.ndarray, time_left: float, cost: bool = True) -> Any:
+        q, proven = real_plan(master, x, time_left, cost)
+        beside = threading.current_thread() is not threading.main_thread()
+        made.append((master, x.copy(), q.copy(), beside))
+        assert beside == (not cost)  # the worker's skip the cost MILP, the last one does not
+        return q, proven
+
+    monkeypatch.setattr(routing, "_integer_plan", keep)
+    monkeypatch.setattr(routing, "ROUNDING_FROM", 0.0)  # from level 2's first round
+    result = solve(problem, time_limit=600)
+    beside = [m for m in made if m[3]]
+    assert beside and result.stats["roundings"] == len(beside)
+    assert made[-1][3] is False  # level 2 converged: its last relaxation rounded too
+    assert check(problem, result) <= unlimited.objective.key()
+    assert result.objective.key() == unlimited.objective.key()
+    master = made[-1][0]
+    earlier = [m for m in beside if len(m[1]) < len(master.columns)]  # columns added since
+    assert earlier
+    for _, x, q, _ in earlier[:3]:
+        again, _ = real_plan(master, x, 60.0, cost=False)
+        assert np.array_equal(again, q)
+        # whole units, every lot's units placed, no capacity overloaded
+        assert (np.bincount(master.col_lot[: len(q)], q, master.lots.n) == master.lots.size).all()
+        assert not master._over(master._load(np.flatnonzero(q), q))
