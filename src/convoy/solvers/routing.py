@@ -107,7 +107,12 @@ still yields a bound.
 The integer plan keeps the whole units of every route of the relaxation (rounded down) and
 routes the remaining units of each lot by a small MILP (HiGHS through SciPy) over the routes
 generated for those lots, within the capacity left; level 1 first, then level 2 with level 1
-fixed. Within a lot, units are given to its consignments in index order.
+fixed. Within a lot, units are given to its consignments in index order. With a time limit,
+level 2's relaxations are also rounded while column generation goes on, in a worker thread on
+the second core (``_Roundings``, level 1's MILP only: the HiGHS of SciPy releases the GIL); the
+best by the rule of those plans and the integer step's stands. Near the limit the lateness MILP
+may not be proven in the time the integer step has (on 10k it takes 0.5 to 5 s): an earlier
+rounding then keeps the lateness at its optimum, with a slightly dearer cost.
 
 A first plan starts it all (``earliest_fill``): consignment by consignment, earliest need-by
 first (advanced two days per doubling of the lateness weight), each on its earliest-arriving
@@ -187,9 +192,6 @@ AT_RISK = (False, True)
 # integer step taking 1.7 to 2.6 s, and its cost gap 2.3% to 3.7% on seed 0 (3.6% and 5.7% at
 # 80% / 90% in two runs), 0.78% on seed 1
 CUT = ((0.85, 0.9), (0.86, 0.91))
-# level 2's, once a rounding made beside it stands (``ROUNDING_FROM``): it then needs time only
-# for the last rounding to end (by the integer step's share, ``FILL_SHARE``)
-CUT_ROUNDED = (0.9, 0.93)
 # With a time limit, the share of it left after the integer step (bounded by the rest) for the
 # fill and the cost polish after it: 0.9 to 1 s on 10k (at 5%, a run ended after 30.08 s)
 FILL_SHARE = 0.06
@@ -208,8 +210,10 @@ RELOCATE = (True, True)
 IPM_ROUND = 500
 # With a time limit, level 2's relaxations are rounded to integer plans on the second core while
 # column generation goes on (``_Roundings``), from this share of the limit, each rounding when
-# the one before has ended and would end by the integer step's share of it (``FILL_SHARE``), its
-# own length taken to be the longest so far and at least ``ROUNDING_TIME`` seconds
+# the one before has ended and would end before level 2's last round (``CUT``), its own length
+# taken to be the longest so far and at least ``ROUNDING_TIME`` seconds. On 10k at 30 s the
+# integer step's lateness MILP was cut in 3 of 7 runs (seeds 0 and 2), the plan then later than
+# level 1's optimum and its cost unbounded; an earlier rounding now stands instead.
 ROUNDING_FROM = 0.6
 ROUNDING_TIME = 1.5
 
@@ -1470,23 +1474,25 @@ def _integer_plan(
 
 
 class _Roundings:
-    """Integer plans of level 2's relaxations made on a second core while column generation goes
-    on (with a time limit only): ``launch`` rounds the values of a solve in a worker thread (the
-    MILPs release the GIL) unless one is under way; the best plan by the rule stands.
+    """Integer plans of level 2's relaxations made on the second core while column generation
+    goes on (with a time limit only), in a worker thread (the MILPs release the GIL): a safety
+    net for the integer step at the end, whose lateness MILP may not be proven in the time it
+    has; the best plan by the rule stands.
 
-    A rounding runs until ``deadline`` at the latest and starts only when the longest one so far
-    (at least ``ROUNDING_TIME``) would end by then."""
+    ``launch`` rounds the values of a solve (level 1's MILP only) when no rounding is under way
+    and the longest so far (at least ``ROUNDING_TIME``) would end by ``last_end``; a rounding is
+    cut at ``deadline``, when the integer step needs the core."""
 
-    def __init__(self, master: _Master, deadline: float) -> None:
-        self.master, self.deadline = master, deadline
+    def __init__(self, master: _Master, last_end: float, deadline: float) -> None:
+        self.master, self.last_end, self.deadline = master, last_end, deadline
         self.pool: ThreadPoolExecutor | None = None
         self.future: Future[tuple[np.ndarray, float]] | None = None
         self.longest = ROUNDING_TIME
         self.best: tuple[tuple[float, float], np.ndarray] | None = None
         self.made = 0
 
-    def _collect(self) -> None:
-        if self.future is not None and self.future.done():
+    def _collect(self, wait: bool = False) -> None:
+        if self.future is not None and (wait or self.future.done()):
             qty, took = self.future.result()
             self.future = None
             self.made += 1
@@ -1503,17 +1509,14 @@ class _Roundings:
 
     def launch(self, x: np.ndarray) -> None:
         self._collect()
-        if self.future is not None or time.perf_counter() + self.longest > self.deadline:
-            return
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing-rounding")
-        self.future = self.pool.submit(self._round, x)
+        if self.future is None and time.perf_counter() + self.longest <= self.last_end:
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing-round")
+            self.future = self.pool.submit(self._round, x)
 
     def finish(self) -> list[np.ndarray]:
         """Wait for the rounding under way; the best plan, over all columns (none: none made)."""
-        if self.future is not None:
-            self.future.result()
-            self._collect()
+        self._collect(wait=True)
         if self.pool is not None:
             self.pool.shutdown()
         if self.best is None:
@@ -1730,8 +1733,10 @@ def solve(
 
     ``time_limit`` (seconds) stops column generation early (``CUT``: no new round after 85% of it
     in level 1 and 86% in level 2, a master solve cut at 90% and 91%, the relaxation then the
-    last one that overloaded no row) and bounds the integer step (to 94% of it, ``FILL_SHARE``);
-    the plan is then "feasible" with the gap its bound proves.
+    last one that overloaded no row) and bounds the integer step (to 94% of it, ``FILL_SHARE``)
+    and the roundings beside level 2 (``ROUNDING_FROM``: from 60% of it, none starting unless
+    it would end by 86%, each cut at 91%); the plan is then "feasible" with the gap its bound
+    proves.
 
     ``trace``, if given, is called after each column round with the level (1, 2), the master's
     optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks).
@@ -1771,6 +1776,7 @@ def solve(
     # master on its routes (moved whole to its own best route where the capacity the others
     # leave allows), and it stands as the answer if column generation is cut short
     greedy = first_plan(problem)
+    greedy_key = evaluate(problem, *greedy).key()
     _fix_plan(master, *greedy)
     # rows likely to bind from the start: those the first plan fills (each found later would
     # cost a master solve of its own); lots whose own best route crosses none move to it
@@ -1800,7 +1806,9 @@ def solve(
     leg_cap = net.cap.astype(float)[:, None]
     node_cap = net.node_cap.astype(float)[:, None]
     # with a time limit, level 2's relaxations rounded beside column generation
-    roundings = _Roundings(master, t0 + limit * (1 - FILL_SHARE)) if limit < INF else None
+    roundings = (
+        _Roundings(master, t0 + CUT[1][0] * limit, t0 + CUT[1][1] * limit) if limit < INF else None
+    )
     rounding_from = ROUNDING_FROM * limit
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
@@ -1827,8 +1835,7 @@ def solve(
         ejected_at = INF  # the master's optimum when lots were last ejected
         while True:
             # once a rounding stands, level 2 goes on until it has to make way for the last
-            cut = CUT_ROUNDED if phase and roundings is not None and roundings.made else CUT[phase]
-            solved = master.solve(t0 + cut[1] * limit - time.perf_counter())
+            solved = master.solve(t0 + CUT[phase][1] * limit - time.perf_counter())
             if solved is None:  # out of time: the last committed values stand
                 break
             z = solved
@@ -1920,7 +1927,7 @@ def solve(
             if not (cols or leave.any()) or z - bounds[phase] <= tol + slack:
                 converged[phase] = True
                 break
-            if time.perf_counter() - t0 > cut[0] * limit:
+            if time.perf_counter() - t0 > CUT[phase][0] * limit:
                 break  # keep the solved master's values
             master.activate_lots([*np.flatnonzero(leave).tolist(), *(col.lot for col in cols)])
             js = master.add_many(cols)
@@ -1933,21 +1940,24 @@ def solve(
     stats["lots_in_lp"] = len(master.lot_rows)
     x = master.values()
     say(85, "integer plan")
-    plans = [] if roundings is None else roundings.finish()
-    if not plans or converged[1]:  # the last relaxation too: it may be the better
-        # the integer step leaves FILL_SHARE of the limit to the fill and the cost polish after it
-        left = limit * (1 - FILL_SHARE) - (time.perf_counter() - t0)
-        plans.append(_integer_plan(master, x, max(left, 1.0))[0])
+    # the integer step leaves FILL_SHARE of the limit to the fill and the cost polish after it
+    # (beside a rounding still under way, cut at 91% of the limit: two cores)
+    left = limit * (1 - FILL_SHARE) - (time.perf_counter() - t0)
+    plans = [_integer_plan(master, x, max(left, 1.0))[0]]
+    if roundings is not None:
+        plans += roundings.finish()
     qty = min(plans, key=lambda q: (q @ master.col_late, q @ master.col_cost))
     if roundings is not None:
         stats["roundings"] = roundings.made
     lap("integer")
     result = _assemble(problem, net, lots, master, qty, reachable_lot)
     # units the integer plan leaves undelivered go by the earliest route the capacity left allows
-    filled = earliest_fill(problem, result.parts, result.undelivered)
-    for parts, missing in (filled, greedy):
-        if evaluate(problem, parts, missing).key() < result.objective.key():
-            result = _summary(problem, parts, missing, result.reachable)
+    if result.undelivered.any():
+        filled = earliest_fill(problem, result.parts, result.undelivered)
+        if evaluate(problem, *filled).key() < result.objective.key():
+            result = _summary(problem, *filled, result.reachable)
+    if greedy_key < result.objective.key():
+        result = _summary(problem, *greedy, result.reachable)
     if not converged[1] and problem.n_legs:  # the cost level was cut short: cheaper routes
         # a second pass only if it ends 0.5 s before the limit (the summary after it)
         parts = cheaper_routes(problem, result.parts, deadline=t0 + limit - 0.5)
