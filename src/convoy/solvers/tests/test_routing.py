@@ -1194,3 +1194,48 @@ def test_roundings_beside_level_two_keep_the_rule_and_read_only_their_columns(
         # whole units, every lot's units placed, no capacity overloaded
         assert (np.bincount(master.col_lot[: len(q)], q, master.lots.n) == master.lots.size).all()
         assert not master._over(master._load(np.flatnonzero(q), q))
+
+
+def test_a_rounding_beside_level_two_stands_when_the_integer_step_falls_short(
+    monkeypatch: Any,
+) -> None:
+    """The roundings beside level 2 are a safety net: when the integer step's own plan is worse
+    by the rule (as when its lateness MILP is cut by the time limit), the best of them stands,
+    at level 1's optimum."""
+    import threading
+
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0)
+    unlimited = solve(problem)
+    real_plan = routing._integer_plan
+
+    beside: list[np.ndarray] = []
+
+    def short(master: Any, x: np.ndarray, time_left: float, cost: bool = True) -> Any:
+        q, proven = real_plan(master, x, time_left, cost)
+        if threading.current_thread() is threading.main_thread():
+            q = np.zeros_like(q)  # every unit undelivered: the worst plan there is
+            q[: master.lots.n] = master.lots.size
+        else:
+            beside.append(q)
+        return q, proven
+
+    assembled: list[np.ndarray] = []
+    real_assemble = routing._assemble
+
+    def keep(*args: Any) -> Any:
+        assembled.append(args[4])
+        return real_assemble(*args)
+
+    monkeypatch.setattr(routing, "_integer_plan", short)
+    monkeypatch.setattr(routing, "_assemble", keep)
+    monkeypatch.setattr(routing, "ROUNDING_FROM", 0.0)
+    result = solve(problem, time_limit=600)
+    assert result.stats["roundings"] == len(beside) >= 1
+    (qty,) = assembled  # a rounding's plan, not the integer step's
+    assert any(np.array_equal(qty[: len(q)], q) and not qty[len(q) :].any() for q in beside)
+    late, _ = check(problem, result)
+    assert late == unlimited.objective.weighted_lateness
+    assert result.level_gaps[0] == 0.0 and result.level_gaps[1] is not None
