@@ -210,10 +210,14 @@ RELOCATE = (True, True)
 IPM_ROUND = 500
 # With a time limit, level 2's relaxations are rounded to integer plans on the second core while
 # column generation goes on (``_Roundings``), from this share of the limit, each rounding when
-# the one before has ended and would end before level 2's last round (``CUT``), its own length
-# taken to be the longest so far and at least ``ROUNDING_TIME`` seconds. On 10k at 30 s the
-# integer step's lateness MILP was cut in 3 of 8 runs (seeds 0 and 2), the plan then later than
-# level 1's optimum and its cost unbounded; an earlier rounding now stands instead.
+# the one before has ended and at least ``ROUNDING_TIME`` seconds are left before the integer
+# step's deadline (``FILL_SHARE``), where it is cut. On 10k at 30 s the integer step's lateness
+# MILP was cut in 3 of 8 runs (seeds 0 and 2), the plan then later than level 1's optimum and its
+# cost unbounded; an earlier rounding now stands instead. Rounding only while it would end by
+# level 2's last round (86%), its length the longest so far, 3 of 18 runs on seeds 0 to 2 ended
+# over 1%, all on seed 2 (1.0%, 2.4%, 2.6%: the integer step cut, the rounding that stood 3 to
+# 5 s older); rounding on to the deadline, beside the integer step, 1 of 9 (seed 2 at 3.0%, its
+# level 1 taking 16.9 s instead of 13 to 14 s).
 ROUNDING_FROM = 0.6
 ROUNDING_TIME = 1.5
 
@@ -1480,36 +1484,32 @@ class _Roundings:
     has; the best plan by the rule stands.
 
     ``launch`` rounds the values of a solve (level 1's MILP only) when no rounding is under way
-    and the longest so far (at least ``ROUNDING_TIME``) would end by ``last_end``; a rounding is
-    cut at ``deadline``, when the integer step needs the core."""
+    and at least ``ROUNDING_TIME`` is left before ``deadline``, where a rounding is cut (the
+    integer step's own deadline: the last rounding runs beside it, on the other core)."""
 
-    def __init__(self, master: _Master, last_end: float, deadline: float) -> None:
-        self.master, self.last_end, self.deadline = master, last_end, deadline
+    def __init__(self, master: _Master, deadline: float) -> None:
+        self.master, self.deadline = master, deadline
         self.pool: ThreadPoolExecutor | None = None
-        self.future: Future[tuple[np.ndarray, float]] | None = None
-        self.longest = ROUNDING_TIME
+        self.future: Future[np.ndarray] | None = None
         self.best: tuple[tuple[float, float], np.ndarray] | None = None
         self.made = 0
 
     def _collect(self, wait: bool = False) -> None:
         if self.future is not None and (wait or self.future.done()):
-            qty, took = self.future.result()
+            qty = self.future.result()
             self.future = None
             self.made += 1
-            self.longest = max(self.longest, took)
             late, cost = self.master.col_late[: len(qty)], self.master.col_cost[: len(qty)]
             key = (float(qty @ late), float(qty @ cost))
             if self.best is None or key < self.best[0]:
                 self.best = (key, qty)
 
-    def _round(self, x: np.ndarray) -> tuple[np.ndarray, float]:
-        start = time.perf_counter()
-        qty, _proven = _integer_plan(self.master, x, self.deadline - start, cost=False)
-        return qty, time.perf_counter() - start
+    def _round(self, x: np.ndarray) -> np.ndarray:
+        return _integer_plan(self.master, x, self.deadline - time.perf_counter(), cost=False)[0]
 
     def launch(self, x: np.ndarray) -> None:
         self._collect()
-        if self.future is None and time.perf_counter() + self.longest <= self.last_end:
+        if self.future is None and time.perf_counter() + ROUNDING_TIME <= self.deadline:
             if self.pool is None:
                 self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing-round")
             self.future = self.pool.submit(self._round, x)
@@ -1734,9 +1734,8 @@ def solve(
     ``time_limit`` (seconds) stops column generation early (``CUT``: no new round after 85% of it
     in level 1 and 86% in level 2, a master solve cut at 90% and 91%, the relaxation then the
     last one that overloaded no row) and bounds the integer step (to 94% of it, ``FILL_SHARE``)
-    and the roundings beside level 2 (``ROUNDING_FROM``: from 60% of it, none starting unless
-    it would end by 86%, each cut at 91%); the plan is then "feasible" with the gap its bound
-    proves.
+    and the roundings beside level 2 (``ROUNDING_FROM``: from 60% of it, each cut there too);
+    the plan is then "feasible" with the gap its bound proves.
 
     ``trace``, if given, is called after each column round with the level (1, 2), the master's
     optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks).
@@ -1806,9 +1805,7 @@ def solve(
     leg_cap = net.cap.astype(float)[:, None]
     node_cap = net.node_cap.astype(float)[:, None]
     # with a time limit, level 2's relaxations rounded beside column generation
-    roundings = (
-        _Roundings(master, t0 + CUT[1][0] * limit, t0 + CUT[1][1] * limit) if limit < INF else None
-    )
+    roundings = _Roundings(master, t0 + limit * (1 - FILL_SHARE)) if limit < INF else None
     rounding_from = ROUNDING_FROM * limit
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
@@ -1941,7 +1938,7 @@ def solve(
     x = master.values()
     say(85, "integer plan")
     # the integer step leaves FILL_SHARE of the limit to the fill and the cost polish after it
-    # (beside a rounding still under way, cut at 91% of the limit: two cores)
+    # (beside the last rounding, on the other core)
     left = limit * (1 - FILL_SHARE) - (time.perf_counter() - t0)
     plans = [_integer_plan(master, x, max(left, 1.0))[0]]
     if roundings is not None:
