@@ -1210,6 +1210,11 @@ class _Master:
             min(late, 0.0),
         )
 
+    def plan_key(self, qty: np.ndarray) -> tuple[float, float]:
+        """The rule's (lateness, cost) of whole units ``qty`` on the first ``len(qty)`` columns."""
+        n = len(qty)
+        return float(qty @ self.col_late[:n]), float(qty @ self.col_cost[:n])
+
     def values(self) -> np.ndarray:
         x = np.zeros(len(self.columns))
         idx = self.vars
@@ -1459,8 +1464,10 @@ def _integer_plan(
     best = res1.x
     proven = res1.status == 0
     level1 = float(np.rint(late @ np.rint(best)))
-    if not cost or deadline - time.perf_counter() < 0.3:  # level 1's plan stands (no time left)
-        proven = proven and not cost
+    if not cost:  # level 1's plan asked for only
+        pass
+    elif deadline - time.perf_counter() < 0.3:  # no time left for the cost: level 1's plan stands
+        proven = False
     else:
         cons2 = [*cons, LinearConstraint(late.reshape(1, -1), -np.inf, level1 + 0.5)]
         res2 = milp(
@@ -1499,8 +1506,7 @@ class _Roundings:
             qty = self.future.result()
             self.future = None
             self.made += 1
-            late, cost = self.master.col_late[: len(qty)], self.master.col_cost[: len(qty)]
-            key = (float(qty @ late), float(qty @ cost))
+            key = self.master.plan_key(qty)
             if self.best is None or key < self.best[0]:
                 self.best = (key, qty)
 
@@ -1831,7 +1837,6 @@ def solve(
         # (the last pricing point, or the duals of the best bound: ``MOVING``)
         ejected_at = INF  # the master's optimum when lots were last ejected
         while True:
-            # once a rounding stands, level 2 goes on until it has to make way for the last
             solved = master.solve(t0 + CUT[phase][1] * limit - time.perf_counter())
             if solved is None:  # out of time: the last committed values stand
                 break
@@ -1943,9 +1948,8 @@ def solve(
     plans = [_integer_plan(master, x, max(left, 1.0))[0]]
     if roundings is not None:
         plans += roundings.finish()
-    qty = min(plans, key=lambda q: (q @ master.col_late, q @ master.col_cost))
-    if roundings is not None:
         stats["roundings"] = roundings.made
+    qty = min(plans, key=master.plan_key)
     lap("integer")
     result = _assemble(problem, net, lots, master, qty, reachable_lot)
     # units the integer plan leaves undelivered go by the earliest route the capacity left allows

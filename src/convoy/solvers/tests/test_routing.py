@@ -1153,8 +1153,17 @@ def test_integer_step_skips_the_cost_milp_when_its_time_is_up(monkeypatch: Any) 
     assert (per_lot == master.lots.size).all()
 
 
+@pytest.fixture(scope="module")
+def solved_1k() -> tuple[RoutingProblem, RoutingResult]:
+    """1k generated consignments and their plan without a time limit."""
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0)
+    return problem, solve(problem)
+
+
 def test_roundings_beside_level_two_keep_the_rule_and_read_only_their_columns(
-    monkeypatch: Any,
+    monkeypatch: Any, solved_1k: tuple[RoutingProblem, RoutingResult]
 ) -> None:
     """With a time limit, level 2's relaxations are rounded in a worker thread while column
     generation goes on (lateness MILP only); the best plan by the rule stands against the
@@ -1163,10 +1172,8 @@ def test_roundings_beside_level_two_keep_the_rule_and_read_only_their_columns(
     import threading
 
     from convoy.solvers import routing
-    from convoy.solvers.generate_routing import generate_routing
 
-    problem = generate_routing(1000, seed=0)
-    unlimited = solve(problem)
+    problem, unlimited = solved_1k
     real_plan = routing._integer_plan
     made: list[tuple[Any, np.ndarray, np.ndarray, bool]] = []
 
@@ -1197,7 +1204,7 @@ def test_roundings_beside_level_two_keep_the_rule_and_read_only_their_columns(
 
 
 def test_a_rounding_beside_level_two_stands_when_the_integer_step_falls_short(
-    monkeypatch: Any,
+    monkeypatch: Any, solved_1k: tuple[RoutingProblem, RoutingResult]
 ) -> None:
     """The roundings beside level 2 are a safety net: when the integer step's own plan is worse
     by the rule (as when its lateness MILP is cut by the time limit), the best of them stands,
@@ -1205,12 +1212,9 @@ def test_a_rounding_beside_level_two_stands_when_the_integer_step_falls_short(
     import threading
 
     from convoy.solvers import routing
-    from convoy.solvers.generate_routing import generate_routing
 
-    problem = generate_routing(1000, seed=0)
-    unlimited = solve(problem)
+    problem, unlimited = solved_1k
     real_plan = routing._integer_plan
-
     beside: list[np.ndarray] = []
 
     def short(master: Any, x: np.ndarray, time_left: float, cost: bool = True) -> Any:
