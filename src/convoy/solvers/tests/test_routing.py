@@ -1243,3 +1243,164 @@ def test_a_rounding_beside_level_two_stands_when_the_integer_step_falls_short(
     late, _ = check(problem, result)
     assert late == unlimited.objective.weighted_lateness
     assert result.level_gaps[0] == 0.0 and result.level_gaps[1] is not None
+
+
+@pytest.fixture(scope="module")
+def congested_1k() -> tuple[RoutingProblem, RoutingResult]:
+    """1k congested generated consignments (several level-1 rounds), solved without a limit."""
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0, load=2.0)
+    return problem, solve(problem)
+
+
+def _race_rigged(monkeypatch: Any, winner: int) -> list[int]:
+    """Race level 1 at any size, the process ``winner`` (``_Race.PARENT``, ``_Race.CHILD``)
+    ending it first: the other waits at the end of level 1 until the winner has claimed the
+    race. Returns the list the child's pid goes into."""
+    import time
+
+    from convoy.solvers import routing
+
+    monkeypatch.setattr(routing, "RACE_FROM", 1)
+    monkeypatch.setattr(routing, "_cores", lambda: 2)
+    real_fork, real_claim = routing._Race.fork, routing._Race.claim
+    pids: list[int] = []
+
+    def fork(race: Any, cpu: float) -> float:
+        out = real_fork(race, cpu)
+        if not race.child:
+            pids.append(race.pid)
+        return out
+
+    def claim(race: Any) -> bool:
+        me = race.CHILD if race.child else race.PARENT
+        end = time.monotonic() + 60
+        while me != winner and race.flag.value == 0 and time.monotonic() < end:
+            time.sleep(0.01)
+        return bool(real_claim(race))
+
+    monkeypatch.setattr(routing._Race, "fork", fork)
+    monkeypatch.setattr(routing._Race, "claim", claim)
+    return pids
+
+
+def _reaped(pid: int) -> bool:
+    import os
+
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("winner", [1, 2])
+def test_a_raced_level_one_goes_on_in_the_process_that_ends_it_first(
+    monkeypatch: Any, congested_1k: tuple[RoutingProblem, RoutingResult], winner: int
+) -> None:
+    """With a time limit and two cores, level 1 runs in two processes (the child forked at the
+    end of the build, with self-adjusting smoothing); the first to end it goes on alone and its
+    plan is the answer, with the same proven lateness as without a race. When the child wins,
+    its progress reaches the caller and its plan crosses the pipe whole; either way the child
+    is reaped and its CPU time counted."""
+    problem, unlimited = congested_1k
+    pids = _race_rigged(monkeypatch, winner)
+    seen: list[tuple[int, str]] = []
+    result = solve(problem, time_limit=600, progress=lambda pct, msg: seen.append((pct, msg)))
+    (pid,) = pids
+    assert _reaped(pid)
+    assert result.stats["race_won_by"] == winner
+    late, _cost = check(problem, result)
+    assert late == unlimited.objective.weighted_lateness
+    assert result.bound[0] == unlimited.bound[0] and result.level_gaps[0] == 0.0
+    assert result.status == "optimal" or result.gap <= 1e-5
+    assert seen[-1] == (100, "done") and any(msg == "integer plan" for _, msg in seen)
+    assert result.timings["cpu"] > 0
+
+
+def test_an_error_in_the_child_that_won_the_race_reaches_the_caller(
+    monkeypatch: Any, congested_1k: tuple[RoutingProblem, RoutingResult]
+) -> None:
+    """The child never returns into the caller's code: an error after it won comes back as a
+    RuntimeError in the parent, and the child is reaped."""
+    import os
+
+    from convoy.solvers import routing
+
+    problem, _ = congested_1k
+    pids = _race_rigged(monkeypatch, 2)
+    parent = os.getpid()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise ValueError("broken in the child")
+        raise AssertionError("the parent never rounds: it lost the race")
+
+    monkeypatch.setattr(routing, "_integer_plan", broken)
+    with pytest.raises(RuntimeError, match="broken in the child"):
+        solve(problem, time_limit=600)
+    (pid,) = pids
+    assert _reaped(pid)
+
+
+def test_no_race_without_a_time_limit_or_below_its_size(monkeypatch: Any) -> None:
+    """Level 1 is raced only with a time limit, on two cores, from ``RACE_FROM`` lots and
+    without ``trace`` (whose calls would come from two processes)."""
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    forks: list[bool] = []
+    monkeypatch.setattr(routing._Race, "fork", lambda race, cpu: forks.append(True) or cpu)
+    monkeypatch.setattr(routing, "_cores", lambda: 2)
+    problem = generate_routing(200, seed=1)
+    monkeypatch.setattr(routing, "RACE_FROM", 1)
+    solve(problem)
+    solve(problem, time_limit=600, trace=lambda *a: None)
+    monkeypatch.setattr(routing, "_cores", lambda: 1)
+    solve(problem, time_limit=600)
+    monkeypatch.setattr(routing, "_cores", lambda: 2)
+    monkeypatch.setattr(routing, "RACE_FROM", 10**6)
+    solve(problem, time_limit=600)
+    assert not forks
+
+
+def test_self_adjusting_smoothing_moves_both_ways_and_finds_level_ones_optimum(
+    monkeypatch: Any, congested_1k: tuple[RoutingProblem, RoutingResult]
+) -> None:
+    """Level 1 as the child of a race runs it (in this process here): each pricing point is
+    alpha x the centre + the rest x the master's duals, alpha smoothing less when the
+    Lagrangian rises towards the master's duals and more otherwise, within [0, AUTO_MAX]; the
+    same optimum as at fixed smoothing."""
+    import multiprocessing
+
+    from convoy.solvers import routing
+
+    problem, unlimited = congested_1k
+    steps: list[tuple[float, float]] = []
+    real_step = routing._smoothing_step
+
+    def step(alpha: float, *args: Any) -> float:
+        out = real_step(alpha, *args)
+        steps.append((alpha, out))
+        return out
+
+    monkeypatch.setattr(routing, "_smoothing_step", step)
+    levels: list[tuple[int, float]] = []
+
+    class Pipe:
+        def send(self, message: Any) -> None:
+            pass
+
+    race = routing._Race()
+    race.child, race.flag, race.conn = True, multiprocessing.Value("i", 0), Pipe()
+    result = routing._solve(
+        problem, None, None, lambda lv, z, lb, *a: levels.append((lv, lb)), race
+    )
+    assert result.stats["race_won_by"] == race.CHILD
+    assert len(steps) >= 3
+    assert any(b < a for a, b in steps) and any(b > a for a, b in steps)
+    assert all(0.0 <= b <= routing.AUTO_MAX for _, b in steps)
+    assert all(b == max(0.0, a - routing.AUTO_STEP) or b > a for a, b in steps)
+    assert result.bound[0] == unlimited.bound[0]
+    assert check(problem, result)[0] == unlimited.objective.weighted_lateness
