@@ -1351,12 +1351,7 @@ def test_no_race_without_a_time_limit_or_below_its_size(monkeypatch: Any) -> Non
     from convoy.solvers.generate_routing import generate_routing
 
     forks: list[bool] = []
-
-    def fork(race: Any, cpu: float) -> float:
-        forks.append(True)
-        return cpu
-
-    monkeypatch.setattr(routing._Race, "fork", fork)
+    monkeypatch.setattr(routing._Race, "fork", lambda race, cpu: forks.append(True) or cpu)
     monkeypatch.setattr(routing, "_cores", lambda: 2)
     problem = generate_routing(200, seed=1)
     monkeypatch.setattr(routing, "RACE_FROM", 1)
