@@ -129,18 +129,12 @@ the cost in 1 s, the lateness unchanged).
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import math
-import multiprocessing
-import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
 import highspy
 import numpy as np
@@ -226,15 +220,6 @@ IPM_ROUND = 500
 # level 1 taking 16.9 s instead of 13 to 14 s).
 ROUNDING_FROM = 0.6
 ROUNDING_TIME = 1.5
-# With a time limit, at least two cores and at least this many lots, level 1 is raced on two
-# cores (``_Race``): a forked process runs it with self-adjusting smoothing (``_smoothing_step``,
-# from ``SMOOTHING`` by ``AUTO_STEP``, at most ``AUTO_MAX``) beside this one at ``SMOOTHING``; the
-# first to end level 1 goes on alone. On 10k, level 1 took 37, 57 and 57 rounds on seeds 0 to 2
-# at 0.7 and 46, 58 and 46 self-adjusting (0.5: 39, 56, 59; 0.85: 67, 58, 47): neither is the
-# faster on every instance, and the second core is otherwise idle until level 2.
-RACE_FROM = 2000
-AUTO_STEP = 0.1
-AUTO_MAX = 0.95
 
 Progress = Callable[[int, str], Any]
 _STATUS = list(highspy.HighsBasisStatus.__members__.values())
@@ -1547,165 +1532,6 @@ class _Roundings:
         return [qty]
 
 
-class _Lost(Exception):
-    """The other process of a race ended level 1 first."""
-
-
-class _Race:
-    """Level 1 raced on two cores (``RACE_FROM``). ``fork`` starts a child process at the end
-    of the build; it runs level 1 with self-adjusting smoothing while this process runs it at
-    ``SMOOTHING``. The first to end level 1 (converged or cut by the time limit) ``claim``s the
-    race through a shared flag and goes on alone; the other stops at its next round (``lost``).
-    The child, when it wins, sends its progress and its result (or its error) through a pipe,
-    and never returns into its caller: it leaves by ``os._exit``. The parent kills and reaps the
-    child at the end whatever happened (``close``), and counts its CPU time."""
-
-    PARENT, CHILD = 1, 2
-
-    def __init__(self) -> None:
-        self.pid = 0  # the parent's: the child's pid
-        self.child = False
-        self.won = False
-        self.flag: Any = None
-        self.conn: Any = None
-        self.cpu_at_fork = 0.0
-
-    @property
-    def on(self) -> bool:
-        return self.flag is not None
-
-    def fork(self, cpu_so_far: float) -> float:
-        """Start the child; returns the CPU clock origin for this process's ``cpu`` timing (the
-        child's own clock starts at 0, the build's CPU counted in both)."""
-        context = multiprocessing.get_context("fork")
-        self.flag = context.Value("i", 0)
-        receiver, sender = context.Pipe(duplex=False)
-        self.cpu_at_fork = time.process_time()
-        pid = os.fork()
-        if pid == 0:
-            self.child = True
-            receiver.close()
-            self.conn = sender
-            return time.process_time() - cpu_so_far
-        self.pid = pid
-        sender.close()
-        self.conn = receiver
-        return self.cpu_at_fork - cpu_so_far
-
-    def claim(self) -> bool:
-        """At the end of level 1: whether this process is the first there (it goes on)."""
-        me = self.CHILD if self.child else self.PARENT
-        with self.flag.get_lock():
-            if self.flag.value == 0:
-                self.flag.value = me
-            self.won = self.flag.value == me
-        if self.won and self.pid:  # the parent first: the child stops now, not at its next round
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-        return self.won
-
-    def lost(self) -> bool:
-        return bool(self.flag.value == (self.PARENT if self.child else self.CHILD))
-
-    def send(self, message: tuple[Any, ...]) -> None:
-        self.conn.send(message)
-
-    def wait(self, progress: Progress | None) -> RoutingResult:
-        """The parent, beaten: relay the child's progress until its result comes."""
-        while True:
-            try:
-                kind, *rest = self.conn.recv()
-            except EOFError:
-                msg = "routing: the process that went on stopped without a result"
-                raise RuntimeError(msg) from None
-            if kind == "progress":
-                if progress is not None:
-                    progress(*rest)
-            elif kind == "error":
-                raise RuntimeError(rest[0])
-            else:
-                result: RoutingResult = rest[0]
-                result.parts = _unpack(*rest[1])
-                return result
-
-    def close(self, behind: bool = False) -> float:
-        """The parent: end the child if it still runs and reap it; its CPU seconds. ``behind``:
-        the child has sent its result and is leaving: reaped by a thread, so that this process
-        does not wait for the system to free the child's memory (0.2 s on 10k)."""
-        pid, self.pid = self.pid, 0
-        if not pid:
-            return 0.0
-        self.conn.close()
-        if behind:
-            threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
-            return 0.0
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        _pid, _status, usage = os.wait4(pid, 0)
-        return float(usage.ru_utime + usage.ru_stime)
-
-
-def _pack(parts: list[list[Part]]) -> tuple[np.ndarray, ...]:
-    """A plan's parts as five arrays (``_unpack`` makes them parts again)."""
-    flat = [q for ps in parts for q in ps]
-    return (
-        np.array([len(ps) for ps in parts], dtype=I64),
-        np.array([q.quantity for q in flat], dtype=I64),
-        np.array([len(q.legs) for q in flat], dtype=I64),
-        np.concatenate([np.zeros(0, dtype=I64), *(q.legs for q in flat)]),
-        np.concatenate([np.zeros(0, dtype=I64), *(q.departures for q in flat)]),
-    )
-
-
-def _unpack(
-    per_cons: np.ndarray,
-    quantity: np.ndarray,
-    n_legs: np.ndarray,
-    legs: np.ndarray,
-    deps: np.ndarray,
-) -> list[list[Part]]:
-    ends = np.cumsum(n_legs).tolist()
-    starts = [0, *ends[:-1]]
-    flat = [
-        Part(q, legs[a:b], deps[a:b])
-        for q, a, b in zip(quantity.tolist(), starts, ends, strict=True)
-    ]
-    cut = [0, *np.cumsum(per_cons).tolist()]
-    return [flat[a:b] for a, b in itertools.pairwise(cut)]
-
-
-def _smoothing_step(
-    alpha: float,
-    master: _Master,
-    x: np.ndarray,
-    made: list[_Column],
-    duals: tuple[np.ndarray, np.ndarray],
-    centre: tuple[np.ndarray, np.ndarray, float],
-) -> float:
-    """Self-adjusting dual smoothing (after Pessoa, Sadykov, Uchoa and Vanderbeck, "Automation
-    and combination of linear-programming based stabilization techniques in column generation",
-    2018): a supergradient of the Lagrangian at the pricing point (the rows' capacity less the
-    load of the master's plan ``x`` with every lot that pricing improved moved whole onto its
-    new route), on the rows in the LP, against the direction from the centre to the master's
-    ``duals``. If the bound rises that way, the centre holds pricing back: smooth less by
-    ``AUTO_STEP``; else smooth more, towards ``AUTO_MAX``."""
-    used = np.flatnonzero(x > 1e-9)
-    slack = master.cap_flat - master._load(used, x[used])
-    if made:
-        size = master.lots.size[[col.lot for col in made]].astype(float)
-        keys = np.concatenate([col.keys for col in made])
-        lengths = [len(col.keys) for col in made]
-        slack -= np.bincount(keys, np.repeat(size, lengths), master.n_keys)
-        was = np.concatenate([np.asarray(master.by_lot[col.lot], dtype=I64) for col in made])
-        was = was[x[was] > 1e-9]
-        slack += master._load(was, x[was])
-    rows = np.fromiter(master.rows, dtype=I64, count=len(master.rows))
-    step = np.concatenate([(duals[0] - centre[0]).reshape(-1), (duals[1] - centre[1]).reshape(-1)])
-    if float(slack[rows] @ step[rows]) > 0:
-        return max(0.0, alpha - AUTO_STEP)
-    return min(AUTO_MAX, alpha + (1 - alpha) * AUTO_STEP)
-
-
 # --- routing on the capacity a plan leaves -------------------------------------------------------
 
 
@@ -1915,66 +1741,18 @@ def solve(
     in level 1 and 86% in level 2, a master solve cut at 90% and 91%, the relaxation then the
     last one that overloaded no row) and bounds the integer step (to 94% of it, ``FILL_SHARE``)
     and the roundings beside level 2 (``ROUNDING_FROM``: from 60% of it, each cut there too);
-    the plan is then "feasible" with the gap its bound proves. With a time limit and two cores,
-    level 1 of a large instance is raced in a forked process (``RACE_FROM``, ``_Race``).
+    the plan is then "feasible" with the gap its bound proves.
 
     ``trace``, if given, is called after each column round with the level (1, 2), the master's
-    optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks;
-    level 1 is not raced then).
+    optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks).
     """
-    race = _Race()
-    try:
-        try:
-            result = _solve(problem, time_limit, progress, trace, race)
-        except _Lost:
-            if race.child:
-                os._exit(0)
-            result = race.wait(progress)
-            race.close(behind=True)
-            result.timings["cpu"] += time.process_time() - race.cpu_at_fork  # this one, beaten
-            return result
-        except BaseException as exc:
-            if race.child:
-                _leave(race, ("error", f"routing: {exc!r}"), 1)
-            raise
-        if race.child:
-            parts, result.parts = result.parts, []  # sent as a few arrays: 20 times faster
-            _leave(race, ("result", result, _pack(parts)), 0)
-        result.timings["cpu"] += race.close()  # the child, beaten (if any)
-        return result
-    finally:
-        race.close()
-
-
-def _leave(race: _Race, message: tuple[Any, ...], code: int) -> NoReturn:
-    """The child of a race: send its last message and end, never back into its caller."""
-    try:
-        race.send(message)
-    finally:
-        os._exit(code)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-
-
-def _solve(
-    problem: RoutingProblem,
-    time_limit: float | None,
-    progress: Progress | None,
-    trace: Callable[[int, float, float, int, int], Any] | None,
-    race: _Race,
-) -> RoutingResult:
     t0 = time.perf_counter()
     c0 = time.process_time()
     limit = INF if time_limit is None else float(time_limit)
     timings: dict[str, float] = {}
 
     def say(pct: int, msg: str) -> None:
-        if race.child:  # the child of a race, once it has won: to the parent
-            if race.won:
-                race.send(("progress", pct, msg))
-        elif progress is not None:
+        if progress is not None:
             progress(pct, msg)
 
     def lap(name: str) -> None:
@@ -2035,15 +1813,6 @@ def _solve(
     # with a time limit, level 2's relaxations rounded beside column generation
     roundings = _Roundings(master, t0 + limit * (1 - FILL_SHARE)) if limit < INF else None
     rounding_from = ROUNDING_FROM * limit
-    if (
-        limit < INF
-        and trace is None
-        and lots.n >= RACE_FROM
-        and hasattr(os, "fork")
-        and _cores() >= 2
-    ):
-        c0 = race.fork(time.process_time() - c0)
-    auto_alpha = SMOOTHING[0]  # level 1 in the child of a race: self-adjusting smoothing
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)
         master.warm_primal = WARM_PRIMAL[phase]
@@ -2067,10 +1836,7 @@ def _solve(
         center: tuple[np.ndarray, np.ndarray, float] | None = None  # dual stability centre
         # (the last pricing point, or the duals of the best bound: ``MOVING``)
         ejected_at = INF  # the master's optimum when lots were last ejected
-        auto = race.child and phase == 0
         while True:
-            if phase == 0 and race.on and race.lost():
-                raise _Lost
             solved = master.solve(t0 + CUT[phase][1] * limit - time.perf_counter())
             if solved is None:  # out of time: the last committed values stand
                 break
@@ -2108,8 +1874,7 @@ def _solve(
             # lots outside whose units would rather stay undelivered
             stay_undelivered = (beta - late_dual) * lots.undelivered_late
             leave = priced & outside & (stay_undelivered < mu - tol)
-            smooth = (auto_alpha if auto else SMOOTHING[phase]) if center is not None else 0.0
-            centre_before = center
+            smooth = SMOOTHING[phase] if center is not None else 0.0
             while True:
                 if smooth and center is not None:  # between the centre and the master's duals
                     pl = smooth * center[0] + (1 - smooth) * leg_dual
@@ -2144,10 +1909,6 @@ def _solve(
                 if cols or leave.any() or not smooth:
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
-            if auto and smooth and centre_before is not None:
-                auto_alpha = _smoothing_step(
-                    auto_alpha, master, x, made, (leg_dual, node_dual), centre_before
-                )
             if master.face is not None and cols:  # on level 1's optimal face only
                 reduced1 = _reduced(cols, 0.0, 1.0, master.face[1])
                 on = master.face_gap(reduced1, [col.lot for col in cols]) <= 1e-6
@@ -2175,11 +1936,6 @@ def _solve(
             if AT_RISK[phase]:
                 master.add_rows(master.at_risk(x, js), violated=False)
             say(min(80, 5 + 35 * phase + stats["iterations"]), f"level {phase + 1}")
-        if phase == 0 and race.on:
-            if not race.claim():
-                raise _Lost
-            # who ended level 1 first: 1 this process (``SMOOTHING``), 2 the child (self-adjusting)
-            stats["race_won_by"] = _Race.CHILD if race.child else _Race.PARENT
         lap(f"lp{phase + 1}")
     stats["columns"] = len(master.columns)
     stats["rows"] = len(master.rows)
