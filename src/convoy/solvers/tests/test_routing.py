@@ -811,6 +811,52 @@ def test_pricing_finds_each_lots_best_route_and_walks_it_back() -> None:
             assert cost - lot_dual[lot] == pytest.approx(reduced[lot], abs=1e-9)
 
 
+def test_pricing_in_parts_on_threads_gives_the_same_values_and_routes(monkeypatch: Any) -> None:
+    """The pricing programme runs in ``PRICING_THREADS`` parts (destinations split evenly), the
+    others on the pricing pool's threads: every destination priced once, the values and routes
+    exactly those of one part, ties included."""
+    import threading
+
+    from convoy.solvers import routing
+    from convoy.solvers.generate_routing import generate_routing
+
+    problem = generate_routing(1000, seed=0, load=2.0)
+    net, lots = routing._Network(problem), routing._Lots(problem)
+    real = routing.backward
+    calls: list[tuple[str, list[int]]] = []
+
+    def backward(*args: Any) -> None:
+        calls.append((threading.current_thread().name, args[7].tolist()))
+        real(*args)
+
+    monkeypatch.setattr(routing, "backward", backward)
+    rng = np.random.default_rng(3)
+    for _ in range(2):
+        leg_dual = -rng.exponential(2.0, (net.M, net.T)) * (rng.random((net.M, net.T)) < 0.1)
+        node_dual = -rng.exponential(2.0, (net.N, net.T)) * (rng.random((net.N, net.T)) < 0.1)
+        among = rng.random(lots.n) < 0.9
+        out = []
+        for parts in (1, 2, 3):
+            monkeypatch.setattr(routing, "PRICING_THREADS", parts)
+            calls.clear()
+            reduced, routes = routing._Pricer(net, lots).price(
+                leg_dual, node_dual, 1e-3, 1.0, np.zeros(lots.n), math.inf, among
+            )
+            out.append((reduced, routes))
+            assert len(calls) == parts
+            assert sorted(d for _, ds in calls for d in ds) == np.unique(lots.dest).tolist()
+            on_pool = [name for name, _ in calls if name.startswith("routing-price")]
+            assert len(on_pool) == parts - 1
+        (reduced1, routes1), *others = out
+        assert routes1
+        for reduced, routes in others:
+            assert np.array_equal(reduced, reduced1)
+            assert routes.keys() == routes1.keys()
+            for lot, (legs, deps, arrival) in routes1.items():
+                assert np.array_equal(routes[lot][0], legs)
+                assert np.array_equal(routes[lot][1], deps) and routes[lot][2] == arrival
+
+
 @pytest.mark.parametrize("level", [1, 2])
 def test_a_master_round_cut_by_time_falls_back_to_the_last_solve(
     monkeypatch: Any, level: int
