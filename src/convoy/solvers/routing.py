@@ -80,8 +80,9 @@ pricing costs ``days x legs x destinations x days`` operations whatever the numb
 consignments, and the routes of the improving lots are walked back. These loops are compiled by
 Numba (``_routing_kernels``: 24 ms a pricing on 10k consignments, against 150 ms as NumPy array
 operations), and the programme runs in two parts, the destinations split evenly, on two threads
-(``PRICING_THREADS``: the kernels release the GIL; 16 ms instead of 27 ms, the same values). A lot outside for which pricing finds a better route is moved onto it straight away,
-without entering the LP, when the new route has room for all its units and neither it nor the
+(``PRICING_THREADS``: the kernels release the GIL; 16 ms instead of 27 ms, the same values).
+A lot outside for which pricing finds a better route is moved onto it straight away, without
+entering the LP, when the new route has room for all its units and neither it nor the
 lot's fixed routes cross a row in the LP that binds or is held full (``_Master.relocate``): the
 LP, its basis and its duals stay as they are. Pricing runs at
 smoothed duals: at a moving average of the master's duals (each pricing point 70% the last one
@@ -1560,6 +1561,11 @@ class _Roundings:
                 self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing-round")
             self.future = self.pool.submit(self._round, x)
 
+    def close(self) -> None:
+        """Start no more roundings; one under way ends by its time limit, in its thread."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
     def finish(self) -> list[np.ndarray]:
         """Wait for the rounding under way; the best plan, over all columns (none: none made)."""
         self._collect(wait=True)
@@ -1786,6 +1792,21 @@ def solve(
     ``trace``, if given, is called after each column round with the level (1, 2), the master's
     optimum, the level's bound so far, the new routes and the lots in the LP (for benchmarks).
     """
+    started: list[_Roundings] = []
+    try:
+        return _solve(problem, time_limit, progress, trace, started)
+    finally:  # on an error too: no rounding left to start, the one under way left to end
+        for roundings in started:
+            roundings.close()
+
+
+def _solve(
+    problem: RoutingProblem,
+    time_limit: float | None,
+    progress: Progress | None,
+    trace: Callable[[int, float, float, int, int], Any] | None,
+    started: list[_Roundings],
+) -> RoutingResult:
     t0 = time.perf_counter()
     c0 = time.process_time()
     limit = INF if time_limit is None else float(time_limit)
@@ -1852,6 +1873,8 @@ def solve(
     node_cap = net.node_cap.astype(float)[:, None]
     # with a time limit, level 2's relaxations rounded beside column generation
     roundings = _Roundings(master, t0 + limit * (1 - FILL_SHARE)) if limit < INF else None
+    if roundings is not None:
+        started.append(roundings)
     rounding_from = ROUNDING_FROM * limit
     for phase in (0, 1):
         alpha, beta = (alpha1, 1.0) if phase == 0 else (1.0, 0.0)

@@ -1289,3 +1289,36 @@ def test_a_rounding_beside_level_two_stands_when_the_integer_step_falls_short(
     late, _ = check(problem, result)
     assert late == unlimited.objective.weighted_lateness
     assert result.level_gaps[0] == 0.0 and result.level_gaps[1] is not None
+
+
+def test_an_error_mid_run_shuts_the_roundings_down(
+    monkeypatch: Any, solved_1k: tuple[RoutingProblem, RoutingResult]
+) -> None:
+    """When the solve fails after roundings have started (here the integer step), the roundings'
+    pool takes no more work: the rounding under way ends by its own time limit."""
+    import threading
+
+    from convoy.solvers import routing
+
+    problem, _ = solved_1k
+    real_plan, real_launch = routing._integer_plan, routing._Roundings.launch
+    seen: list[Any] = []
+
+    def launch(roundings: Any, x: np.ndarray) -> None:
+        seen.append(roundings)
+        real_launch(roundings, x)
+
+    def failing(master: Any, x: np.ndarray, time_left: float, cost: bool = True) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            raise ValueError("the integer step failed")
+        return real_plan(master, x, time_left, cost)
+
+    monkeypatch.setattr(routing._Roundings, "launch", launch)
+    monkeypatch.setattr(routing, "_integer_plan", failing)
+    monkeypatch.setattr(routing, "ROUNDING_FROM", 0.0)
+    with pytest.raises(ValueError, match="the integer step failed"):
+        solve(problem, time_limit=600)
+    pool = seen[0].pool
+    assert pool is not None
+    with pytest.raises(RuntimeError):  # shut down
+        pool.submit(lambda: None)
