@@ -131,6 +131,7 @@ the cost in 1 s, the lateness unchanged).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -466,17 +467,11 @@ class _Lots:
 # --- pricing: best route of every lot by dynamic programming -----------------------------------
 
 
-_PRICING_POOL: list[ThreadPoolExecutor] = []
-
-
+@functools.cache
 def _pricing_pool() -> ThreadPoolExecutor:
     """The threads that run the pricing programme's other parts (``PRICING_THREADS``), started
     once per process."""
-    if not _PRICING_POOL:
-        _PRICING_POOL.append(
-            ThreadPoolExecutor(max_workers=PRICING_THREADS - 1, thread_name_prefix="routing-price")
-        )
-    return _PRICING_POOL[0]
+    return ThreadPoolExecutor(max_workers=PRICING_THREADS - 1, thread_name_prefix="routing-price")
 
 
 class _Pricer:
@@ -558,7 +553,8 @@ class _Pricer:
         place = np.repeat(np.arange(D), [len(self.by_dest[d]) for d in dests])
         keep = among[members]
         members, place = members[keep], place[keep]
-        part = np.searchsorted(cut[1:], place, side="right")
+        part_of = np.searchsorted(cut[1:], np.arange(D), side="right")  # by destination place
+        part = part_of[place]
         best, best_a = np.full(len(members), INF), np.zeros(len(members), dtype=I64)
         for i in range(n_parts):
             mine = np.flatnonzero(part == i)
@@ -577,7 +573,7 @@ class _Pricer:
             pick = np.flatnonzero(picked & (place == k))
             if len(pick):
                 chosen = members[pick]
-                i = int(np.searchsorted(cut[1:], k, side="right"))
+                i = int(part_of[k])
                 V, _suffix, lead, _dep = arrays[i]
                 legs, deps, hops, arrival = walk(
                     V,
