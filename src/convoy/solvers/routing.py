@@ -558,13 +558,14 @@ class _Pricer:
         best, best_a = np.full(len(members), INF), np.zeros(len(members), dtype=I64)
         for i in range(n_parts):
             mine = np.flatnonzero(part == i)
+            its = members[mine]
             best[mine], best_a[mine] = arrive(
                 arrays[i][1],
                 place[mine] - cut[i],
-                self.origin_pos[lots.origin[members[mine]]],
-                lots.ready[members[mine]],
-                lots.need[members[mine]],
-                lots.weight[members[mine]],
+                self.origin_pos[lots.origin[its]],
+                lots.ready[its],
+                lots.need[its],
+                lots.weight[its],
                 float(beta),
             )
         reduced[members] = best - lot_dual[members]
