@@ -71,8 +71,9 @@ at the duals than its own, so the duals are feasible for the master with every l
 optimum is that master's. After each solve that overloads no row, the lots whose units it keeps
 whole on one route go back outside on that route (their row and routes leave the LP; a lot that
 enters again brings its fixed routes, its undelivered one and the new one), but only while the
-optimum still falls, so that no lot goes in and out forever: on 10k consignments the LP ends
-with a few hundred lots instead of about half of them. Pricing finds the best route of every
+optimum still falls, so that no lot goes in and out forever (in level 2 only when it fell by
+1e-4 of itself since the last time, ``EJECT_FALL``): on 10k consignments the LP ends with a few
+hundred to two thousand lots instead of about half of them. Pricing finds the best route of every
 lot at once by dynamic programming over the time-expanded network, backwards in time for every
 destination and arrival day together (the network is acyclic in time since transit >= 1), with
 the capacity rows' duals as arc prices; the arrival day's lateness is then added per lot, so
@@ -223,6 +224,15 @@ IPM_ROUND = 500
 # level 1 taking 16.9 s instead of 13 to 14 s).
 ROUNDING_FROM = 0.6
 ROUNDING_TIME = 1.5
+# By level: lots leave the LP (``_Master.eject``) only after a solve whose optimum fell by more
+# than this share of it since they last did. In level 2's tail the optimum falls by about 1e-5
+# a round; ejecting after each such round sent some 1,000 lots out that came back in with the
+# next round's routes, the duals of the few hundred lots in swinging from round to round, and
+# the bound stalled (on 10k seed 1 at 82.0M for 10 s, 0.9% under the optimum). Keeping them in
+# there (the LP grows to 1,600 to 2,300 lots): level 2 within 0.5% of its optimum (master
+# against bound) after 10.5 s instead of 21.5 s on seed 1, 8.9 s instead of 11.4 s on seed 2,
+# 13.0 s either way on seed 0 (stop 23, side by side). Level 1 see bench/README, stop 22.
+EJECT_FALL = (0.0, 1e-4)
 
 # Pricing's dynamic programme runs in this many parts (destinations split evenly), each on its own
 # thread: the compiled kernels release the GIL and a destination's programme is its own, so the
@@ -1911,7 +1921,8 @@ def _solve(
             if phase and roundings is not None and time.perf_counter() - t0 >= rounding_from:
                 roundings.launch(x)
             tol = 1e-9 * max(1.0, abs(z))
-            if z < ejected_at - tol:  # only while the optimum falls: no cycle of in and out
+            # only while the optimum falls (no cycle of in and out), in level 2 by a share of it
+            if z < ejected_at - max(tol, EJECT_FALL[phase] * abs(z)):
                 stats["ejected"] += master.eject()
                 ejected_at = z
             leg_dual, node_dual, lot_dual, late_dual = master.duals()
