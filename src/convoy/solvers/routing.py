@@ -505,13 +505,28 @@ class _Pricer:
         want: float,
         among: np.ndarray,
     ) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray, int]]]:
+        """``price_routes`` with the routes by lot: (sorted legs, departures, arrival)."""
+        reduced, found = self.price_routes(leg_dual, node_dual, alpha, beta, lot_dual, want, among)
+        return reduced, found.by_lot()
+
+    def price_routes(
+        self,
+        leg_dual: np.ndarray,
+        node_dual: np.ndarray,
+        alpha: float,
+        beta: float,
+        lot_dual: np.ndarray,
+        want: float,
+        among: np.ndarray,
+    ) -> tuple[np.ndarray, _Routes]:
         """Minimum reduced cost per lot (``inf``: unreachable) and routes of lots below ``want``.
 
         ``leg_dual`` (M, T) and ``node_dual`` (N, T) are the capacity rows' duals (<= 0) by sorted
         leg / node and day; the arc price is ``alpha * cost - leg_dual - node_dual[head, arrival]``
         and the origin's handling ``-node_dual[origin, departure]``; the lateness is weighted by
         ``beta``; ``lot_dual`` is subtracted. Only lots flagged in ``among`` are priced (the
-        others get ``inf``). Routes come as (sorted legs, departures, arrival).
+        others get ``inf``). Routes come in lot order, one per lot, in the flat arrays of
+        ``_Routes`` (legs sorted).
         """
         net, lots = self.net, self.lots
         T, M, H = net.T, net.M, net.H
@@ -523,13 +538,16 @@ class _Pricer:
         price = np.where(ok, price, INF)
         tt = np.where(ok, head_day, T)  # day layer of the head (T: an all-inf layer)
         reduced = np.full(lots.n, INF)
-        routes: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+        found_lots: list[np.ndarray] = []
+        found_legs: list[np.ndarray] = []
+        found_deps: list[np.ndarray] = []
+        found_hops: list[np.ndarray] = []
         # all destinations at once: value at (day, node, destination, arrival day) of arriving
         # there on that day, and of leaving the origin on that day
         dests = [d for d in self.dests.tolist() if among[self.by_dest[d]].any()]
         D = len(dests)
         if not D:
-            return reduced, routes
+            return reduced, _Routes(net, lots, *(np.zeros(0, dtype=I64) for _ in range(4)))
         # the destinations in parts, each with its own arrays, the parts' programmes on as many
         # threads (the kernels release the GIL; a destination's programme is its own)
         n_parts = min(PRICING_THREADS, D)
@@ -586,7 +604,7 @@ class _Pricer:
                 chosen = members[pick]
                 i = int(part_of[k])
                 V, _suffix, lead, _dep = arrays[i]
-                legs, deps, hops, arrival = walk(
+                legs, deps, hops, _arrival = walk(
                     V,
                     lead,
                     price,
@@ -604,13 +622,22 @@ class _Pricer:
                 )
                 if (hops < 0).any():
                     raise RuntimeError("routing: route reconstruction did not terminate")
-                ends = np.cumsum(hops)
-                walked = [
-                    (legs[e - h : e].copy(), deps[e - h : e].copy(), a)
-                    for e, h, a in zip(ends.tolist(), hops.tolist(), arrival.tolist(), strict=True)
-                ]
-                routes.update(zip(chosen.tolist(), walked, strict=True))
-        return reduced, routes
+                total = int(hops.sum())
+                found_lots.append(chosen)
+                found_legs.append(legs[:total])
+                found_deps.append(deps[:total])
+                found_hops.append(hops)
+        if not found_lots:
+            return reduced, _Routes(net, lots, *(np.zeros(0, dtype=I64) for _ in range(4)))
+        lot_a = np.concatenate(found_lots)
+        leg_a, dep_a = np.concatenate(found_legs), np.concatenate(found_deps)
+        hops_a = np.concatenate(found_hops)
+        # in lot order, each route's legs and departures moved with it
+        order = np.argsort(lot_a, kind="stable")
+        hops_o = hops_a[order]
+        start = (np.cumsum(hops_a) - hops_a)[order]  # where each route's entries were
+        idx = np.repeat(start - (np.cumsum(hops_o) - hops_o), hops_o) + np.arange(int(hops_o.sum()))
+        return reduced, _Routes(net, lots, lot_a[order], leg_a[idx], dep_a[idx], hops_o)
 
     def _buffers(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Part ``i``'s arrays of the dynamic programme (see ``_routing_kernels``), kept between
@@ -934,16 +961,17 @@ class _Master:
         fixed = {j for _lot, dist in back for j, q in dist if q > 0}
         self._vars(np.array(js, dtype=I64), np.array([j in fixed for j in js], dtype=bool))
 
-    def relocate(self, cols: list[_Column], x: np.ndarray) -> np.ndarray:
-        """Lots outside moved whole onto new columns ``cols`` (one per lot, in this order), each
-        where the new one has room for its units on every row besides the plan ``x`` and the
-        moves before it, and every row in the LP that its fixed routes or the new one cross has
-        a basic slack (so a zero dual) and is not held at capacity (``tight``): the LP's basis
-        stays optimal, its values and duals as they are. Not with a lateness row (the lots
-        outside would change its bound). Returns whether each moved (those are added as
-        columns)."""
-        moved = np.zeros(len(cols), dtype=bool)
-        if self.late_row >= 0 or not cols:
+    def relocate(self, found: _Routes, pick: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Lots outside moved whole onto new routes ``pick`` of ``found`` (one per lot, in this
+        order), each where the new one has room for its units on every row besides the plan
+        ``x`` and the moves before it, and every row in the LP that its fixed routes or the new
+        one cross has a basic slack (so a zero dual) and is not held at capacity (``tight``):
+        the LP's basis stays optimal, its values and duals as they are. Not with a lateness row
+        (the lots outside would change its bound). Returns whether each moved (those are added
+        as columns)."""
+        n = len(pick)
+        moved = np.zeros(n, dtype=bool)
+        if self.late_row >= 0 or not n:
             return moved
         free = np.ones(self.n_keys, dtype=bool)  # rows a move may cross
         if self.rows:
@@ -956,24 +984,28 @@ class _Master:
         cap, size = self.cap_flat, self.lots.size
         price = self.alpha * self.col_cost + self.beta * self.col_late
         # the tests that need no load, for all at once: lot outside, rows free, whole cost falls
-        lot = np.fromiter((col.lot for col in cols), dtype=I64, count=len(cols))
+        lot = found.lot[pick]
         dists = [self.fixed[k] for k in lot.tolist()]
         outside = np.array(
             [bool(d) and k not in self.lot_rows for k, d in zip(lot.tolist(), dists, strict=True)]
         )
-        new_keys = np.concatenate([col.keys for col in cols])
-        new_pos = np.repeat(np.arange(len(cols)), [len(col.keys) for col in cols])
-        blocked = np.bincount(new_pos, ~free[new_keys], len(cols)) > 0
+        k_first, k_end = found.k_first[pick], found.k_end[pick]
+        count = k_end - k_first
+        new_pos = np.repeat(np.arange(n), count)
+        new_keys = found.keys[
+            np.repeat(k_first - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+        ]
+        blocked = np.bincount(new_pos, ~free[new_keys], n) > 0
         old_js = np.array([c for d in dists for c, _q in d], dtype=I64)
-        old_of = np.repeat(np.arange(len(cols)), [len(d) for d in dists])
+        old_of = np.repeat(np.arange(n), [len(d) for d in dists])
         old_q = np.array([q for d in dists for _c, q in d], dtype=float)
-        # the fixed routes' keys, each lot's together (in the order of ``cols``), and their units
+        # the fixed routes' keys, each lot's together (in the order of ``pick``), and their units
         old_keys, pos = self._gather(old_js)
         old_units = old_q[pos]
-        old_end = np.cumsum(np.bincount(old_of[pos], minlength=len(cols)))
-        blocked |= np.bincount(old_of[pos], ~free[old_keys], len(cols)) > 0
-        before = np.bincount(old_of, old_q * price[old_js], len(cols))
-        after = size[lot] * np.array([self.alpha * col.cost + self.beta * col.late for col in cols])
+        old_end = np.cumsum(np.bincount(old_of[pos], minlength=n))
+        blocked |= np.bincount(old_of[pos], ~free[old_keys], n) > 0
+        before = np.bincount(old_of, old_q * price[old_js], n)
+        after = size[lot] * (self.alpha * found.cost[pick] + self.beta * found.late[pick])
         # a lot split over routes may gain less than its dearest route
         maybe = np.flatnonzero(outside & ~blocked & (after < before - 1e-9))
         if not len(maybe):
@@ -981,17 +1013,17 @@ class _Master:
         used = np.flatnonzero(x > 1e-9)
         load = self._load(used, x[used])
         for i in maybe.tolist():
-            col = cols[i]
             lo, hi = (old_end[i - 1] if i else 0), old_end[i]
             old, qty = old_keys[lo:hi], old_units[lo:hi]
             np.subtract.at(load, old, qty)
-            units = float(size[col.lot])
-            if (load[col.keys] + units <= cap[col.keys] + 1e-9).all():
-                load[col.keys] += units
+            units = float(size[lot[i]])
+            new = found.keys[k_first[i] : k_end[i]]
+            if (load[new] + units <= cap[new] + 1e-9).all():
+                load[new] += units
                 moved[i] = True
             else:
                 np.add.at(load, old, qty)
-        chosen = [col for col, ok in zip(cols, moved.tolist(), strict=True) if ok]
+        chosen = found.columns(pick[moved])
         if chosen:
             keys = self._place([(col.lot, self.fixed[col.lot]) for col in chosen], -1)
             js = self.add_many(chosen).tolist()
@@ -1296,6 +1328,117 @@ class _Master:
         return self._over(self._load(used, x[used])) if len(used) else []
 
 
+class _Routes:
+    """Routes of lots ``lot`` (one each, a lot at most once) end to end: route ``i`` has
+    ``hops[i]`` legs (sorted indices; none: its lot's undelivered column), ``leg`` and ``dep``
+    from ``ptr[i]``. Their columns' values and row keys are computed for all at once, so that
+    reduced costs are array operations and only the routes kept become ``_Column`` objects."""
+
+    def __init__(
+        self,
+        net: _Network,
+        lots: _Lots | _Demand,
+        lot: np.ndarray,
+        leg: np.ndarray,
+        dep: np.ndarray,
+        hops: np.ndarray,
+    ) -> None:
+        n = len(lot)
+        self.n = n
+        T, MT = net.T, net.M * net.T
+        self.lot = lot_a = np.asarray(lot, dtype=I64)
+        self.leg = leg = np.asarray(leg, dtype=I64)
+        self.dep = dep = np.asarray(dep, dtype=I64)
+        self.hops = hops = np.asarray(hops, dtype=I64)
+        owner = np.repeat(np.arange(n), hops)
+        end = np.cumsum(hops)
+        first = end - hops
+        self.ptr = np.concatenate([np.zeros(1, dtype=I64), end])
+        has = hops > 0
+        arrival = np.full(n, -1, dtype=I64)
+        last = end[has] - 1
+        arrival[has] = dep[last] + net.tau[leg[last]]
+        self.arrival = arrival
+        if isinstance(lots, _Lots):
+            late = np.where(
+                has,
+                lots.weight[lot_a] * np.maximum(0, arrival - lots.need[lot_a]),
+                lots.undelivered_late[lot_a],
+            )
+        else:
+            late = np.zeros(n, dtype=I64)
+        self.late = late
+        self.cost = np.bincount(owner, net.cost[leg], n).round().astype(I64)
+        # capacitated rows, each column's leg rows then its node rows (origin first), contiguous
+        capped = net.cap[leg] > 0
+        with_legs = np.flatnonzero(has)
+        node = np.concatenate([lots.origin[lot_a[with_legs]], net.to[leg]])
+        nday = np.concatenate([dep[first[with_legs]], dep + net.tau[leg]])
+        n_owner = np.concatenate([with_legs, owner])
+        n_capped = net.node_cap[node] > 0
+        key_owner = np.concatenate([owner[capped], n_owner[n_capped]])
+        key_val = np.concatenate(
+            [leg[capped] * T + dep[capped], MT + node[n_capped] * T + nday[n_capped]]
+        )
+        order = np.argsort(key_owner, kind="stable")
+        self.keys = key_val[order]
+        self.key_pos = key_owner[order]  # the route of each key
+        count = np.bincount(key_owner, minlength=n)
+        self.k_end = np.cumsum(count)
+        self.k_first = self.k_end - count
+        self.k_node = self.k_first + np.bincount(owner[capped], minlength=n)  # first node row
+        self.MT = MT
+
+    def reduced(self, alpha: float, beta: float, dual: np.ndarray) -> np.ndarray:
+        """The routes' reduced costs at the rows' duals ``dual`` (by key), their lots' aside."""
+        cost = alpha * self.cost.astype(float) + beta * self.late.astype(float)
+        return _less_duals(cost, self.keys, self.key_pos, dual)
+
+    def columns(self, pick: np.ndarray | None = None) -> list[_Column]:
+        """The columns of routes ``pick`` (all if None), in that order."""
+        chosen = np.arange(self.n) if pick is None else np.asarray(pick, dtype=I64)
+        leg, dep, keys, MT = self.leg, self.dep, self.keys, self.MT
+        ptr = self.ptr
+        return [
+            _Column(
+                lot,
+                leg[ptr[i] : ptr[i + 1]],
+                dep[ptr[i] : ptr[i + 1]],
+                arr,
+                late,
+                cost,
+                keys[c:f],
+                keys[f:e] - MT,
+                keys[c:e],
+            )
+            for i, lot, arr, late, cost, c, e, f in zip(
+                chosen.tolist(),
+                self.lot[chosen].tolist(),
+                self.arrival[chosen].tolist(),
+                self.late[chosen].tolist(),
+                self.cost[chosen].tolist(),
+                self.k_first[chosen].tolist(),
+                self.k_end[chosen].tolist(),
+                self.k_node[chosen].tolist(),
+                strict=True,
+            )
+        ]
+
+    def by_lot(self) -> dict[int, tuple[np.ndarray, np.ndarray, int]]:
+        """The routes by lot: (sorted legs, departures, arrival day)."""
+        ptr = self.ptr
+        return {
+            lot: (self.leg[a:b], self.dep[a:b], arr)
+            for lot, a, b, arr in zip(
+                self.lot.tolist(),
+                ptr[:-1].tolist(),
+                ptr[1:].tolist(),
+                self.arrival.tolist(),
+                strict=True,
+            )
+        }
+
+
 def _columns(
     net: _Network,
     lots: _Lots,
@@ -1305,80 +1448,12 @@ def _columns(
 ) -> list[_Column]:
     """The columns of routes (sorted legs, departure days) of the lots ``lot_ids``, built
     together; a route without legs is its lot's undelivered column."""
-    n = len(lot_ids)
-    if not n:
+    if not len(lot_ids):
         return []
-    T, MT = net.T, net.M * net.T
-    lot_a = np.asarray(lot_ids, dtype=I64)
-    hops = np.fromiter((len(x) for x in legs), dtype=I64, count=n)
+    hops = np.fromiter((len(x) for x in legs), dtype=I64, count=len(lot_ids))
     leg = np.concatenate([np.zeros(0, I64), *legs]).astype(I64)
     dep = np.concatenate([np.zeros(0, I64), *deps]).astype(I64)
-    owner = np.repeat(np.arange(n), hops)
-    end = np.cumsum(hops)
-    first = end - hops
-    has = hops > 0
-    arrival = np.full(n, -1, dtype=I64)
-    last = end[has] - 1
-    arrival[has] = dep[last] + net.tau[leg[last]]
-    late = np.where(
-        has,
-        lots.weight[lot_a] * np.maximum(0, arrival - lots.need[lot_a]),
-        lots.undelivered_late[lot_a],
-    )
-    cost = np.bincount(owner, net.cost[leg], n).round().astype(I64)
-    # capacitated rows, each column's leg rows then its node rows (origin first), contiguous
-    capped = net.cap[leg] > 0
-    with_legs = np.flatnonzero(has)
-    node = np.concatenate([lots.origin[lot_a[with_legs]], net.to[leg]])
-    nday = np.concatenate([dep[first[with_legs]], dep + net.tau[leg]])
-    n_owner = np.concatenate([with_legs, owner])
-    n_capped = net.node_cap[node] > 0
-    key_owner = np.concatenate([owner[capped], n_owner[n_capped]])
-    key_val = np.concatenate(
-        [leg[capped] * T + dep[capped], MT + node[n_capped] * T + nday[n_capped]]
-    )
-    order = np.argsort(key_owner, kind="stable")
-    keys = key_val[order]
-    k_end = np.cumsum(np.bincount(key_owner, minlength=n))
-    k_first = k_end - np.bincount(key_owner, minlength=n)
-    n_legrows = np.bincount(owner[capped], minlength=n)
-    node_rows_all = keys - MT
-    out = []
-    lot_l, arr_l, late_l, cost_l = lot_a.tolist(), arrival.tolist(), late.tolist(), cost.tolist()
-    for i, (a, b, c, e, f) in enumerate(
-        zip(
-            first.tolist(),
-            end.tolist(),
-            k_first.tolist(),
-            k_end.tolist(),
-            (k_first + n_legrows).tolist(),
-            strict=True,
-        )
-    ):
-        out.append(
-            _Column(
-                lot_l[i],
-                leg[a:b],
-                dep[a:b],
-                arr_l[i],
-                late_l[i],
-                cost_l[i],
-                keys[c:f],
-                node_rows_all[f:e],
-                keys[c:e],
-            )
-        )
-    return out
-
-
-def _route_columns(
-    net: _Network, lots: _Lots, routes: dict[int, tuple[np.ndarray, np.ndarray, int]]
-) -> list[_Column]:
-    """The columns of the pricer's routes (by lot), in lot order."""
-    found = sorted(routes)
-    return _columns(
-        net, lots, found, [routes[lot][0] for lot in found], [routes[lot][1] for lot in found]
-    )
+    return _Routes(net, lots, np.asarray(lot_ids, dtype=I64), leg, dep, hops).columns()
 
 
 def _less_duals(
@@ -1387,14 +1462,6 @@ def _less_duals(
     """Reduced costs: each column's ``cost`` less the duals of its row ``keys`` (``pos``: the
     column of each key), its lot's dual aside."""
     return cost - np.bincount(pos, dual[keys], len(cost))
-
-
-def _reduced(cols: list[_Column], alpha: float, beta: float, dual: np.ndarray) -> np.ndarray:
-    """The reduced costs of columns not (yet) in the master: see ``_Master.reduced``."""
-    keys = np.concatenate([np.zeros(0, I64), *(c.keys for c in cols)])
-    pos = np.repeat(np.arange(len(cols)), [len(c.keys) for c in cols])
-    cost = np.array([alpha * c.cost + beta * c.late for c in cols], dtype=float)
-    return _less_duals(cost, keys, pos, dual)
 
 
 def _fix_plan(master: _Master, parts: list[list[Part]], undelivered: np.ndarray) -> None:
@@ -1840,11 +1907,11 @@ def _solve(
     zero_leg = np.zeros((net.M, net.T))
     zero_node = np.zeros((net.N, net.T))
     everyone = np.ones(lots.n, dtype=bool)
-    reduced, routes = pricer.price(
+    reduced, found = pricer.price_routes(
         zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone
     )
     reachable_lot = np.isfinite(reduced)
-    best[sorted(routes)] = master.add_many(_route_columns(net, lots, routes))
+    best[found.lot] = master.add_many(found.columns())
     # a first plan, earliest need-by first on the capacity left: every lot starts outside the
     # master on its routes (moved whole to its own best route where the capacity the others
     # leave allows), and it stands as the answer if column generation is cut short
@@ -1953,7 +2020,7 @@ def _solve(
                     pt = smooth * center[2] + (1 - smooth) * late_dual
                 else:
                     pl, pn, pt = leg_dual, node_dual, late_dual
-                reduced, routes = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, priced)
+                reduced, found = pricer.price_routes(pl, pn, alpha, beta - pt, mu, -tol, priced)
                 # the Lagrangian bound at the priced duals (valid whatever they are)
                 value = np.where(np.isfinite(reduced), reduced + mu, INF)
                 value = np.minimum(value, (beta - pt) * lots.undelivered_late)
@@ -1970,31 +2037,26 @@ def _solve(
                 elif center is None or MOVING[phase]:
                     center = (pl, pn, pt)
                 # the routes that improve the master at its own duals (priced there: all)
-                made = _route_columns(net, lots, routes)
-                if smooth:
-                    improving = _reduced(made, alpha, beta - late_dual, dual) - mu[sorted(routes)]
-                    improving = improving < -tol
-                    cols = [col for col, ok in zip(made, improving.tolist(), strict=True) if ok]
-                else:
-                    cols = made
-                if cols or leave.any() or not smooth:
+                at_master = found.reduced(alpha, beta - late_dual, dual) - mu[found.lot]
+                pick = np.flatnonzero(at_master < -tol) if smooth else np.arange(found.n)
+                if len(pick) or leave.any() or not smooth:
                     break
                 smooth = 0.0  # mispricing: price at the master's own duals
-            if master.face is not None and cols:  # on level 1's optimal face only
-                reduced1 = _reduced(cols, 0.0, 1.0, master.face[1])
-                on = master.face_gap(reduced1, [col.lot for col in cols]) <= 1e-6
-                cols = [col for col, ok in zip(cols, on.tolist(), strict=True) if ok]
-            of = [col.lot for col in cols]  # how much each route improves the master
-            gain = (_reduced(cols, alpha, beta - late_dual, dual) - mu[of]) * lots.size[of]
-            if RELOCATE[phase] and cols:  # lots outside that can move without the LP
+            if master.face is not None and len(pick):  # on level 1's optimal face only
+                reduced1 = found.reduced(0.0, 1.0, master.face[1])[pick]
+                pick = pick[master.face_gap(reduced1, found.lot[pick]) <= 1e-6]
+            # how much each route improves the master
+            gain = at_master[pick] * lots.size[found.lot[pick]]
+            if RELOCATE[phase] and len(pick):  # lots outside that can move without the LP
                 order = np.argsort(gain, kind="stable")
-                moved = master.relocate([cols[i] for i in order.tolist()], x)
+                moved = master.relocate(found, pick[order], x)
                 stats["relocated"] = stats.get("relocated", 0) + int(moved.sum())
                 stay = np.sort(order[~moved])
-                cols, gain = [cols[i] for i in stay.tolist()], gain[stay]
-            if ROUND_COLUMNS[phase] and len(cols) > ROUND_COLUMNS[phase]:  # the best only
+                pick, gain = pick[stay], gain[stay]
+            if ROUND_COLUMNS[phase] and len(pick) > ROUND_COLUMNS[phase]:  # the best only
                 keep = np.argsort(gain, kind="stable")[: ROUND_COLUMNS[phase]]
-                cols = [cols[i] for i in sorted(keep.tolist())]
+                pick = pick[np.sort(keep)]
+            cols = found.columns(pick)  # (only the routes kept become columns)
             if trace is not None:
                 trace(phase + 1, z, bounds[phase], len(cols), len(master.lot_rows))
             if not (cols or leave.any()) or z - bounds[phase] <= tol + slack:

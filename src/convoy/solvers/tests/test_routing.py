@@ -965,7 +965,7 @@ def test_level_one_prices_at_a_moving_average_of_the_masters_duals(monkeypatch: 
 
     points: list[tuple[int, np.ndarray]] = []  # (master duals seen so far, pricing point)
     duals: list[np.ndarray] = []
-    real_price, real_duals = routing._Pricer.price, routing._Master.duals
+    real_price, real_duals = routing._Pricer.price_routes, routing._Master.duals
 
     def price(
         pricer: Any, leg_dual: np.ndarray, node_dual: np.ndarray, alpha: float, *a: Any
@@ -980,7 +980,7 @@ def test_level_one_prices_at_a_moving_average_of_the_masters_duals(monkeypatch: 
             duals.append(out[0].copy())
         return out
 
-    monkeypatch.setattr(routing._Pricer, "price", price)
+    monkeypatch.setattr(routing._Pricer, "price_routes", price)
     monkeypatch.setattr(routing._Master, "duals", master_duals)
     problem = generate_routing(1000, seed=0, load=2.0)  # congested: several level-1 rounds
     result = solve(problem)
@@ -1065,14 +1065,15 @@ def test_lots_relocated_outside_the_lp_leave_its_basis_optimal(monkeypatch: Any)
     real = routing._Master.relocate
     seen: list[int] = []
 
-    def checked(master: Any, cols: list[Any], x: np.ndarray) -> np.ndarray:
+    def checked(master: Any, found: Any, pick: np.ndarray, x: np.ndarray) -> np.ndarray:
+        cols = found.columns(pick)
         old = {col.lot: list(master.fixed[col.lot]) for col in cols}
         price = master.alpha * master.col_cost + master.beta * master.col_late
         js = master._in_lp()
         lp = float(price[js] @ master.x[master.vars[js]])  # the LP's optimum, ejected lots aside
         basis = master._get_basis()
         before = master.values()
-        moved = real(master, cols, x)
+        moved = real(master, found, pick, x)
         if not moved.any():
             return moved
         seen.append(int(moved.sum()))
@@ -1088,7 +1089,9 @@ def test_lots_relocated_outside_the_lp_leave_its_basis_optimal(monkeypatch: Any)
             if not ok:
                 continue
             ((j, units),) = master.fixed[col.lot]
-            assert units == master.lots.size[col.lot] and master.columns[j] is col
+            assert units == master.lots.size[col.lot]
+            assert np.array_equal(master.columns[j].keys, col.keys)
+            assert np.array_equal(master.columns[j].deps, col.deps)
             assert (load[col.keys] <= limit[col.keys] + 1e-6).all()
             change += units * price[j] - sum(q * price[c] for c, q in old[col.lot])
         assert change < 0
