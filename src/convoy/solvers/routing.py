@@ -1039,7 +1039,12 @@ class _Master:
         """Per lot of ``lots`` (outside), the largest reduced cost (lot dual aside) of its fixed
         columns; 0 for the other lots."""
         out = np.zeros(self.lots.n)
-        chosen = np.flatnonzero(lots).tolist()
+        picked = np.flatnonzero(lots)
+        on = self.whole_on[picked]
+        whole = picked[on >= 0]  # most: whole on one column, which is theirs
+        if len(whole):
+            out[whole] = self.reduced(on[on >= 0], alpha, beta, dual)
+        chosen = picked[on < 0].tolist()
         js = [j for lot in chosen for j, _q in self.fixed[lot]]
         owner = [lot for lot in chosen for _j in self.fixed[lot]]
         if js:
