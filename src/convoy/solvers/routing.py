@@ -78,7 +78,10 @@ lot at once by dynamic programming over the time-expanded network, backwards in 
 destination and arrival day together (the network is acyclic in time since transit >= 1), with
 the capacity rows' duals as arc prices; the arrival day's lateness is then added per lot, so
 pricing costs ``days x legs x destinations x days`` operations whatever the number of
-consignments, and the routes of the improving lots are walked back. These loops are compiled by
+consignments, and the routes of the improving lots are walked back (into flat arrays,
+``_Routes``: their reduced costs are array operations, and only the routes a round keeps become
+the master's columns; about 3,700 routes a round on 10k, 2,000 improving, 1,000 kept). These
+loops are compiled by
 Numba (``_routing_kernels``: 24 ms a pricing on 10k consignments, against 150 ms as NumPy array
 operations), and the programme runs in two parts, the destinations split evenly, on two threads
 (``PRICING_THREADS``: the kernels release the GIL; 16 ms instead of 27 ms, the same values).
