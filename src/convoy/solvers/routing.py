@@ -234,7 +234,10 @@ ROUNDING_TIME = 1.5
 # the bound stalled (on 10k seed 1 at 82.0M for 10 s, 0.9% under the optimum). Keeping them in
 # there (the LP grows to 1,600 to 2,300 lots): level 2 within 0.5% of its optimum (master
 # against bound) after 10.5 s instead of 21.5 s on seed 1, 8.9 s instead of 11.4 s on seed 2,
-# 13.0 s either way on seed 0 (stop 23, side by side). Level 1 see bench/README, stop 22.
+# 13.0 s either way on seed 0 (stop 23, side by side). Run to convergence, seed 0 took 32.7 s
+# instead of 39.8 s, level 2 15.2 s instead of 25.0 s but the integer step after it 8.9 s
+# instead of 5.7 s (its MILP takes every route of the lots the relaxation splits). In level 1
+# (1e-5 or 1e-4) within the noise: see bench/README, stops 22 and 23.
 EJECT_FALL = (0.0, 1e-4)
 
 # Pricing's dynamic programme runs in this many parts (destinations split evenly), each on its own
