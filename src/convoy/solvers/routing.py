@@ -510,20 +510,6 @@ class _Pricer:
         lot_dual: np.ndarray,
         want: float,
         among: np.ndarray,
-    ) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray, int]]]:
-        """``price_routes`` with the routes by lot: (sorted legs, departures, arrival)."""
-        reduced, found = self.price_routes(leg_dual, node_dual, alpha, beta, lot_dual, want, among)
-        return reduced, found.by_lot()
-
-    def price_routes(
-        self,
-        leg_dual: np.ndarray,
-        node_dual: np.ndarray,
-        alpha: float,
-        beta: float,
-        lot_dual: np.ndarray,
-        want: float,
-        among: np.ndarray,
     ) -> tuple[np.ndarray, _Routes]:
         """Minimum reduced cost per lot (``inf``: unreachable) and routes of lots below ``want``.
 
@@ -642,7 +628,7 @@ class _Pricer:
         order = np.argsort(lot_a, kind="stable")
         hops_o = hops_a[order]
         start = (np.cumsum(hops_a) - hops_a)[order]  # where each route's entries were
-        idx = np.repeat(start - (np.cumsum(hops_o) - hops_o), hops_o) + np.arange(int(hops_o.sum()))
+        idx = _spans(start, hops_o)
         return reduced, _Routes(net, lots, lot_a[order], leg_a[idx], dep_a[idx], hops_o)
 
     def _buffers(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -765,10 +751,7 @@ class _Master:
         js = np.asarray(js, dtype=I64)
         starts = self._ptr[js]
         lengths = self._ptr[js + 1] - starts
-        total = int(lengths.sum())
-        pos = np.repeat(np.arange(len(js)), lengths)
-        offset = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        return self._keys[offset + np.arange(total)], pos
+        return self._keys[_spans(starts, lengths)], np.repeat(np.arange(len(js)), lengths)
 
     def reduced(self, js: np.ndarray, alpha: float, beta: float, dual: np.ndarray) -> np.ndarray:
         """The reduced costs of columns ``js`` at the rows' duals ``dual`` (by key), their lots'
@@ -998,9 +981,7 @@ class _Master:
         k_first, k_end = found.k_first[pick], found.k_end[pick]
         count = k_end - k_first
         new_pos = np.repeat(np.arange(n), count)
-        new_keys = found.keys[
-            np.repeat(k_first - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
-        ]
+        new_keys = found.keys[_spans(k_first, count)]
         blocked = np.bincount(new_pos, ~free[new_keys], n) > 0
         old_js = np.array([c for d in dists for c, _q in d], dtype=I64)
         old_of = np.repeat(np.arange(n), [len(d) for d in dists])
@@ -1360,7 +1341,7 @@ class _Routes:
         self.lot = lot_a = np.asarray(lot, dtype=I64)
         self.leg = leg = np.asarray(leg, dtype=I64)
         self.dep = dep = np.asarray(dep, dtype=I64)
-        self.hops = hops = np.asarray(hops, dtype=I64)
+        hops = np.asarray(hops, dtype=I64)
         owner = np.repeat(np.arange(n), hops)
         end = np.cumsum(hops)
         first = end - hops
@@ -1465,6 +1446,13 @@ def _columns(
     leg = np.concatenate([np.zeros(0, I64), *legs]).astype(I64)
     dep = np.concatenate([np.zeros(0, I64), *deps]).astype(I64)
     return _Routes(net, lots, np.asarray(lot_ids, dtype=I64), leg, dep, hops).columns()
+
+
+def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i] - 1`` of every span, end to end."""
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(
+        int(lengths.sum())
+    )
 
 
 def _less_duals(
@@ -1810,7 +1798,7 @@ def cheaper_routes(
         left = _Left(problem, parts)
         closed_leg = np.where((left.leg_arr[net.order] < 1) & (net.cap[:, None] > 0), -INF, 0.0)
         closed_node = np.where((left.node_arr < 1) & (net.node_cap[:, None] > 0), -INF, 0.0)
-        reduced, routes = _Pricer(net, demand).price(
+        reduced, found = _Pricer(net, demand).price(
             closed_leg,
             closed_node,
             1.0,
@@ -1819,6 +1807,7 @@ def cheaper_routes(
             -0.5,
             np.ones(len(flat), bool),
         )
+        routes = found.by_lot()
         moved = 0
         for i in sorted(routes, key=lambda i: (reduced[i], i)):
             k, j, q = flat[i]
@@ -1918,9 +1907,7 @@ def _solve(
     zero_leg = np.zeros((net.M, net.T))
     zero_node = np.zeros((net.N, net.T))
     everyone = np.ones(lots.n, dtype=bool)
-    reduced, found = pricer.price_routes(
-        zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone
-    )
+    reduced, found = pricer.price(zero_leg, zero_node, alpha1, 1.0, np.zeros(lots.n), INF, everyone)
     reachable_lot = np.isfinite(reduced)
     best[found.lot] = master.add_many(found.columns())
     # a first plan, earliest need-by first on the capacity left: every lot starts outside the
@@ -2031,7 +2018,7 @@ def _solve(
                     pt = smooth * center[2] + (1 - smooth) * late_dual
                 else:
                     pl, pn, pt = leg_dual, node_dual, late_dual
-                reduced, found = pricer.price_routes(pl, pn, alpha, beta - pt, mu, -tol, priced)
+                reduced, found = pricer.price(pl, pn, alpha, beta - pt, mu, -tol, priced)
                 # the Lagrangian bound at the priced duals (valid whatever they are)
                 value = np.where(np.isfinite(reduced), reduced + mu, INF)
                 value = np.minimum(value, (beta - pt) * lots.undelivered_late)

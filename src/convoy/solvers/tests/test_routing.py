@@ -783,7 +783,8 @@ def test_pricing_finds_each_lots_best_route_and_walks_it_back() -> None:
         lot_dual = rng.normal(0.0, 5.0, lots.n)
         among = rng.random(lots.n) < 0.8
         alpha, beta = 0.01, 1.0
-        reduced, routes = pricer.price(leg_dual, node_dual, alpha, beta, lot_dual, 0.0, among)
+        reduced, found = pricer.price(leg_dual, node_dual, alpha, beta, lot_dual, 0.0, among)
+        routes = found.by_lot()
         assert np.isinf(reduced[~among]).all()
         in_input_order = np.empty(net.M, dtype=np.int64)
         in_input_order[net.order] = np.arange(net.M)  # input leg -> sorted leg
@@ -839,9 +840,10 @@ def test_pricing_in_parts_on_threads_gives_the_same_values_and_routes(monkeypatc
         for parts in (1, 2, 3):
             monkeypatch.setattr(routing, "PRICING_THREADS", parts)
             calls.clear()
-            reduced, routes = routing._Pricer(net, lots).price(
+            reduced, found = routing._Pricer(net, lots).price(
                 leg_dual, node_dual, 1e-3, 1.0, np.zeros(lots.n), math.inf, among
             )
+            routes = found.by_lot()
             out.append((reduced, routes))
             assert len(calls) == parts
             assert sorted(d for _, ds in calls for d in ds) == np.unique(lots.dest).tolist()
@@ -916,7 +918,7 @@ def test_columns_built_together_match_each_route_alone() -> None:
     net, lots = _Network(problem), _Lots(problem)
     rng = np.random.default_rng(2)
     leg_dual = -rng.exponential(1.0, (net.M, net.T)) * (rng.random((net.M, net.T)) < 0.2)
-    _reduced, routes = _Pricer(net, lots).price(
+    _reduced, found = _Pricer(net, lots).price(
         leg_dual,
         np.zeros((net.N, net.T)),
         0.01,
@@ -925,6 +927,7 @@ def test_columns_built_together_match_each_route_alone() -> None:
         0.0,
         np.ones(lots.n, bool),
     )
+    routes = found.by_lot()
     picked = sorted(routes)[:60]
     none = np.zeros(0, dtype=np.int64)
     ids = [*picked, *picked[:7]]
@@ -965,7 +968,7 @@ def test_level_one_prices_at_a_moving_average_of_the_masters_duals(monkeypatch: 
 
     points: list[tuple[int, np.ndarray]] = []  # (master duals seen so far, pricing point)
     duals: list[np.ndarray] = []
-    real_price, real_duals = routing._Pricer.price_routes, routing._Master.duals
+    real_price, real_duals = routing._Pricer.price, routing._Master.duals
 
     def price(
         pricer: Any, leg_dual: np.ndarray, node_dual: np.ndarray, alpha: float, *a: Any
@@ -980,7 +983,7 @@ def test_level_one_prices_at_a_moving_average_of_the_masters_duals(monkeypatch: 
             duals.append(out[0].copy())
         return out
 
-    monkeypatch.setattr(routing._Pricer, "price_routes", price)
+    monkeypatch.setattr(routing._Pricer, "price", price)
     monkeypatch.setattr(routing._Master, "duals", master_duals)
     problem = generate_routing(1000, seed=0, load=2.0)  # congested: several level-1 rounds
     result = solve(problem)
